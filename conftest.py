@@ -1,0 +1,86 @@
+"""Fixtures shared by every test module: a mailbox, message builders, one-call ingestion."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from datetime import UTC, datetime
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def mailbox(db):
+    """The demo support mailbox ``soporte@empresa.es`` with prefix SOP."""
+    from ventanilla.mail.services import mailbox_create
+
+    return mailbox_create(
+        name="Soporte Empresa",
+        address="soporte@empresa.es",
+        prefix="SOP",
+        fallback_contact="incidencias@empresa.es",
+    )
+
+
+def build_mail(
+    *,
+    sender: str = "Lucía Pérez <lucia@cliente.es>",
+    to: str = "soporte@empresa.es",
+    subject: str = "No puedo acceder a la intranet",
+    body: str = "Hola,\n\nDesde esta mañana no puedo acceder a la intranet.\n\nGracias,\nLucía\n",
+    cc: str | None = None,
+    html: str | None = None,
+    message_id: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    """Build a realistic customer mail as bytes."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    msg["Message-ID"] = message_id or make_msgid(domain="cliente.es")
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+    if references:
+        msg["References"] = references
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    return msg.as_bytes()
+
+
+@pytest.fixture
+def make_mail() -> Callable[..., bytes]:
+    """Return ``build_mail`` (keyword arguments: sender, to, subject, body, cc, html, ...)."""
+    return build_mail
+
+
+@pytest.fixture
+def deliver(mailbox):
+    """Return a function that ingests bytes as SMTP mail to the mailbox and processes them."""
+    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.mail.models import InboundMessage
+
+    def _deliver(raw: bytes, *, send_ack: bool = True, source: str = "smtp") -> InboundMessage:
+        result = ingest_raw(
+            raw,
+            source=source,
+            envelope_from="",
+            envelope_to=[mailbox.address],
+            send_ack=send_ack,
+        )
+        result.inbound.refresh_from_db()
+        return result.inbound
+
+    return _deliver

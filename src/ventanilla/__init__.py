@@ -1,0 +1,1 @@
+"""Ventanilla: an email-first helpdesk."""

@@ -1,0 +1,1 @@
+"""Shared pieces with no domain of their own: signing, addresses, health."""

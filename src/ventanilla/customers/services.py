@@ -1,0 +1,32 @@
+"""Writes on customers."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from ventanilla.customers.models import Customer
+
+
+@transaction.atomic
+def customer_upsert_from_mail(*, email: str, name: str, language: str = "") -> Customer:
+    """Return the customer for ``email``, creating it or filling in what we learnt.
+
+    A name is updated when the mail carries one (people fix their display names); a language
+    is only set when none is known, because an agent's choice must win over detection.
+    """
+    address = email.strip().lower()
+    customer, created = Customer.objects.get_or_create(
+        email=address, defaults={"name": name[:200], "language": language}
+    )
+    if created:
+        return customer
+    changed: list[str] = []
+    if name and name[:200] != customer.name:
+        customer.name = name[:200]
+        changed.append("name")
+    if language and not customer.language:
+        customer.language = language
+        changed.append("language")
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])
+    return customer

@@ -1,0 +1,1 @@
+"""Everything that touches RFC 5322 bytes: intake, the pipeline, outgoing mail."""

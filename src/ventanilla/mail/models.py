@@ -1,0 +1,210 @@
+"""Mailboxes, the raw inbound store, the outbox, mail templates and blocked senders."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [("es", _("Spanish")), ("en", _("English"))]
+
+
+class Mailbox(models.Model):
+    """A support address (``soporte@empresa.es``) with its ticket prefix and mail settings."""
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.EmailField(_("address"), max_length=320, unique=True)
+    prefix = models.CharField(
+        _("ticket prefix"),
+        max_length=10,
+        unique=True,
+        help_text=_("Upper-case letters and digits, e.g. SOP: tickets are numbered SOP-2026-00042."),
+    )
+    sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="es"
+    )
+    fallback_contact = models.EmailField(
+        _("fallback contact"),
+        max_length=320,
+        blank=True,
+        help_text=_("Named in the acknowledgement: where to write if anything goes wrong."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    ack_enabled = models.BooleanField(_("send acknowledgements"), default=True)
+    ack_limit = models.PositiveIntegerField(
+        _("acknowledgements per sender per window"), default=10
+    )
+    ack_window_minutes = models.PositiveIntegerField(_("acknowledgement window (minutes)"), default=180)
+    max_message_bytes = models.PositiveIntegerField(
+        _("largest message accepted (bytes)"), default=40 * 1024 * 1024
+    )
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["address"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+    @property
+    def domain(self) -> str:
+        """Return the domain part of the address (used in our Message-IDs)."""
+        return self.address.rsplit("@", 1)[-1]
+
+
+class InboundState(models.TextChoices):
+    """Where a stored message is in its life."""
+
+    RECEIVED = "received", _("received")
+    PROCESSED = "processed", _("processed")
+    IGNORED = "ignored", _("ignored")
+    DUPLICATE = "duplicate", _("duplicate")
+    QUARANTINED = "quarantined", _("quarantined")
+
+
+class InboundMessage(models.Model):
+    """The exact bytes of one received message, stored before anyone acknowledges it.
+
+    This row is the source of truth: everything else (tickets, articles, attachments) is
+    derived from ``raw`` and can be derived again by ``ventanilla mail reprocess``.
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField()
+    source = models.CharField(_("source"), max_length=16)
+    envelope_from = models.CharField(_("envelope sender"), max_length=998, blank=True)
+    envelope_to = models.JSONField(_("envelope recipients"), default=list)
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.PROTECT, null=True, blank=True, related_name="inbound"
+    )
+    # Filled in by the pipeline (parse step), kept here for duplicate detection and search.
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    sender = models.CharField(_("sender"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=InboundState.choices, default=InboundState.RECEIVED
+    )
+    send_ack = models.BooleanField(_("may acknowledge"), default=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    rule_hits = models.JSONField(_("rule hits"), default=list)
+    reasons = models.JSONField(_("reasons"), default=list)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound"
+    )
+
+    class Meta:
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["message_id", "sender"], name="inbound_msgid_sender"),
+            models.Index(fields=["state", "received_at"], name="inbound_state_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject or self.sha256[:12]} ({self.state})"
+
+
+class OutboundState(models.TextChoices):
+    """Where an outgoing mail is."""
+
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed permanently")
+
+
+class OutboundKind(models.TextChoices):
+    """Why we send a mail."""
+
+    ACK = "ack", _("acknowledgement")
+    REPLY = "reply", _("reply")
+    NOTIFICATION = "notification", _("notification")
+
+
+class OutboundMessage(models.Model):
+    """One outgoing mail, written in the same transaction as the change that caused it."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="outbound")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="outbound"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=OutboundKind.choices)
+    envelope_from = models.CharField(_("envelope sender"), max_length=320)
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=998)
+    message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
+    raw = models.BinaryField()
+    state = models.CharField(
+        _("state"), max_length=16, choices=OutboundState.choices, default=OutboundState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbound_state_next"),
+            models.Index(fields=["kind", "created_at"], name="outbound_kind_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)} ({self.state})"
+
+
+class MailTemplateKind(models.TextChoices):
+    """Which automatic mail a template renders."""
+
+    ACK = "ack", _("acknowledgement")
+
+
+class MailTemplate(models.Model):
+    """A mailbox's own wording of an automatic mail in one language.
+
+    Without a row, the built-in translated template (``templates/mail/<kind>.*``) is used.
+    Subject and body are Django templates rendered with the ticket's data.
+    """
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="templates")
+    kind = models.CharField(_("kind"), max_length=16, choices=MailTemplateKind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "kind", "language"], name="mailtemplate_unique_kind_lang"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox.prefix} {self.kind} ({self.language})"
+
+
+class BlockedSender(models.Model):
+    """An address (``x@y.com``) or a whole domain (``@y.com``) whose mail is ignored."""
+
+    pattern = models.CharField(_("address or @domain"), max_length=320, unique=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocked sender")
+        verbose_name_plural = _("blocked senders")
+        ordering = ["pattern"]
+
+    def __str__(self) -> str:
+        return self.pattern

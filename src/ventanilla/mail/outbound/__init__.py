@@ -1,0 +1,1 @@
+"""Outgoing mail: compose with our headers, queue in the outbox, send with retries."""

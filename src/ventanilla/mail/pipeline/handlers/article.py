@@ -1,0 +1,44 @@
+"""Append the message to the ticket's conversation."""
+
+from __future__ import annotations
+
+from ventanilla.mail.parsed import Address
+from ventanilla.mail.pipeline.context import Context
+from ventanilla.tickets.models import ArticleDirection
+from ventanilla.tickets.services import article_add
+
+
+def _addresses(items: list[Address]) -> list[dict[str, str]]:
+    return [{"name": a.name, "email": a.email} for a in items]
+
+
+class AppendArticle:
+    """Create the inbound article: headers, text, new text and sanitised HTML."""
+
+    name = "article"
+    description = "Append the message to its ticket as an inbound article."
+
+    def process(self, ctx: Context) -> None:
+        """See `Handler`."""
+        if ctx.ticket is None:
+            return
+        mail = ctx.parsed
+        ctx.article = article_add(
+            ticket=ctx.ticket,
+            direction=ArticleDirection.IN,
+            kind=str(ctx.kind),
+            inbound=ctx.inbound,
+            fields={
+                "sender_email": (mail.sender.email if mail.sender else "")[:320],
+                "sender_name": (mail.sender.name if mail.sender else "")[:200],
+                "to": _addresses(mail.to),
+                "cc": _addresses(mail.cc),
+                "subject": mail.subject[:998],
+                "message_id": mail.message_id[:998],
+                "in_reply_to": (mail.in_reply_to[0] if mail.in_reply_to else "")[:998],
+                "text": ctx.body.text,
+                "new_text": ctx.body.new_text,
+                "html": ctx.body.html,
+                "sent_at": mail.date,
+            },
+        )

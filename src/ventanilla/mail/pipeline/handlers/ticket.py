@@ -1,0 +1,53 @@
+"""Open a new ticket, or update the one the message threads to."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ventanilla.mail.pipeline.context import Context, MailKind, Outcome
+from ventanilla.tickets import events
+from ventanilla.tickets.services import ticket_create_from_mail, ticket_customer_replied
+
+
+class OpenOrUpdateTicket:
+    """New mail opens a ticket; a reply moves its ticket; automatic mail never does either.
+
+    A bounce or auto-reply about a known ticket is kept on it as an automatic article but
+    never reopens it; about no known ticket it is ignored, so robots cannot open tickets
+    (django-helpdesk opened one per bounce and acknowledged MAILER-DAEMON).
+    """
+
+    name = "ticket"
+    description = "Open a ticket for new mail, or update the threaded one."
+
+    def process(self, ctx: Context) -> None:
+        """See `Handler`."""
+        if ctx.ticket is None:
+            self._open(ctx)
+            return
+        if ctx.kind is MailKind.BOUNCE and ctx.bounce is not None:
+            events.ticket_bounce_received_event(
+                ticket=ctx.ticket, recipients=ctx.bounce.recipients, permanent=ctx.bounce.permanent
+            )
+        elif ctx.kind is MailKind.MAIL:
+            ticket_customer_replied(ticket=ctx.ticket)
+
+    @staticmethod
+    def _open(ctx: Context) -> None:
+        if ctx.kind is not MailKind.MAIL:
+            ctx.stop(Outcome.IGNORED, f"{ctx.kind} about no known ticket")
+            return
+        if ctx.customer is None:
+            ctx.stop(Outcome.QUARANTINED, "no customer resolved")
+            return
+        ctx.ticket = ticket_create_from_mail(
+            mailbox=ctx.mailbox,
+            customer=ctx.customer,
+            subject=ctx.parsed.subject,
+            received_at=ctx.inbound.received_at or timezone.now(),
+            language=ctx.language,
+            possible_spoof=ctx.possible_spoof,
+            inbound_id=ctx.inbound.pk,
+        )
+        ctx.created_ticket = True
+        ctx.thread_reason = "new"

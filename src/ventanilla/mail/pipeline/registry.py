@@ -1,0 +1,82 @@
+"""The pipeline as data: the rule chain and the handler order, by name.
+
+To add a step: write the class in ``rules/<noun>.py`` or ``handlers/<noun>.py`` (with
+``name`` and ``description``), add it to ``RULES`` or ``HANDLERS`` below, put its name in
+``INBOUND_CHAIN`` or ``INBOUND_PIPELINE`` where it belongs, and add
+``mail/tests/pipeline/test_<noun>.py``. Nothing is discovered by scanning modules.
+"""
+
+from __future__ import annotations
+
+from ventanilla.mail.pipeline.base import Action, Handler, Rule
+from ventanilla.mail.pipeline.handlers.acknowledge import Acknowledge
+from ventanilla.mail.pipeline.handlers.article import AppendArticle
+from ventanilla.mail.pipeline.handlers.attachments import StoreAttachments
+from ventanilla.mail.pipeline.handlers.body import ExtractBody
+from ventanilla.mail.pipeline.handlers.customer import ResolveCustomer
+from ventanilla.mail.pipeline.handlers.deduplicate import Deduplicate
+from ventanilla.mail.pipeline.handlers.language import DetectLanguage
+from ventanilla.mail.pipeline.handlers.participants import RecordParticipants
+from ventanilla.mail.pipeline.handlers.thread import ThreadToTicket
+from ventanilla.mail.pipeline.handlers.ticket import OpenOrUpdateTicket
+from ventanilla.mail.pipeline.rules.auto_submitted import AutoSubmitted
+from ventanilla.mail.pipeline.rules.blocked import BlockedSenderRule
+from ventanilla.mail.pipeline.rules.bounce import BounceRule
+from ventanilla.mail.pipeline.rules.list_mail import ListMail
+from ventanilla.mail.pipeline.rules.loop import Loop
+from ventanilla.mail.pipeline.rules.oversize import Oversize
+from ventanilla.mail.pipeline.rules.robot_sender import RobotSender
+
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Oversize(),
+        Loop(),
+        BlockedSenderRule(),
+        BounceRule(),
+        AutoSubmitted(),
+        ListMail(),
+        RobotSender(),
+    )
+}
+
+HANDLERS: dict[str, Handler] = {
+    handler.name: handler
+    for handler in (
+        Deduplicate(),
+        ThreadToTicket(),
+        ExtractBody(),
+        DetectLanguage(),
+        ResolveCustomer(),
+        OpenOrUpdateTicket(),
+        AppendArticle(),
+        StoreAttachments(),
+        RecordParticipants(),
+        Acknowledge(),
+    )
+}
+
+# (rule, action): every rule is checked, in this order, and every hit's action applies;
+# QUARANTINE and DISCARD stop the message at once (Mailman's chain, without jumps).
+INBOUND_CHAIN: tuple[tuple[str, Action], ...] = (
+    ("oversize", Action.QUARANTINE),
+    ("loop", Action.DISCARD),
+    ("blocked-sender", Action.DISCARD),
+    ("bounce", Action.BOUNCE),
+    ("auto-submitted", Action.AUTO_REPLY),
+    ("list-mail", Action.NO_ACK),
+    ("robot-sender", Action.NO_ACK),
+)
+
+INBOUND_PIPELINE: tuple[str, ...] = (
+    "deduplicate",
+    "thread",
+    "body",
+    "language",
+    "customer",
+    "ticket",
+    "article",
+    "attachments",
+    "participants",
+    "acknowledge",
+)

@@ -1,0 +1,1 @@
+"""Rules: predicates over a message, each in its own module."""

@@ -1,0 +1,47 @@
+"""Run one message through parse → rule chain → handlers (Mailman's ``core/pipelines``)."""
+
+from __future__ import annotations
+
+import logging
+
+from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.pipeline import registry
+from ventanilla.mail.pipeline.base import Action
+from ventanilla.mail.pipeline.context import Context, MailKind, Outcome
+
+log = logging.getLogger(__name__)
+
+
+def apply_chain(ctx: Context) -> None:
+    """Check every rule in ``INBOUND_CHAIN`` order and apply each hit's action."""
+    for name, action in registry.INBOUND_CHAIN:
+        if not registry.RULES[name].check(ctx):
+            ctx.rule_misses.append(name)
+            continue
+        ctx.rule_hits.append(name)
+        if action is Action.QUARANTINE:
+            ctx.stop(Outcome.QUARANTINED, f"rule {name}")
+            return
+        if action is Action.DISCARD:
+            ctx.stop(Outcome.IGNORED, f"rule {name}")
+            return
+        if action is Action.BOUNCE:
+            ctx.kind = MailKind.BOUNCE
+        elif action is Action.AUTO_REPLY and ctx.kind is MailKind.MAIL:
+            ctx.kind = MailKind.AUTO_REPLY
+        elif action is Action.SPOOF:
+            ctx.possible_spoof = True
+        ctx.suppress_ack(name)
+
+
+def run_pipeline(ctx: Context) -> None:
+    """Parse ``ctx.raw``, apply the chain, then run the handlers until one stops."""
+    ctx.mail = parse_message(ctx.raw)
+    apply_chain(ctx)
+    for name in registry.INBOUND_PIPELINE:
+        if ctx.stopped:
+            break
+        registry.HANDLERS[name].process(ctx)
+    log.debug(
+        "inbound %s: %s hits=%s reasons=%s", ctx.inbound.pk, ctx.outcome, ctx.rule_hits, ctx.reasons
+    )

@@ -1,0 +1,138 @@
+"""Writes on inbound messages: process one, quarantine, reprocess."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from ventanilla.mail.models import InboundMessage, InboundState, Mailbox
+from ventanilla.mail.pipeline.context import Context, Outcome
+from ventanilla.mail.pipeline.runner import run_pipeline
+from ventanilla.mail.selectors import mailbox_default
+
+log = logging.getLogger(__name__)
+
+_STATE_FOR_OUTCOME = {
+    Outcome.PROCESSED: InboundState.PROCESSED,
+    Outcome.IGNORED: InboundState.IGNORED,
+    Outcome.DUPLICATE: InboundState.DUPLICATE,
+    Outcome.QUARANTINED: InboundState.QUARANTINED,
+}
+
+
+def inbound_process(*, inbound_id: int) -> str:
+    """Run the pipeline on a ``received`` message in one transaction; return its new state.
+
+    Any exception rolls the whole message back and sends it to quarantine with the error,
+    so a poison message never blocks the others. Database errors are re-raised instead:
+    they are the system's fault, and the message stays ``received`` for a retry.
+    """
+    try:
+        return _process_atomically(inbound_id)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - anything else is this message's problem
+        log.warning("inbound %s quarantined: %s", inbound_id, exc)
+        inbound_quarantine(inbound_id=inbound_id, error=traceback.format_exc())
+        return InboundState.QUARANTINED
+
+
+@transaction.atomic
+def _process_atomically(inbound_id: int) -> str:
+    inbound = InboundMessage.objects.select_for_update().filter(pk=inbound_id).first()
+    if inbound is None or inbound.state != InboundState.RECEIVED:
+        return inbound.state if inbound else "missing"
+    mailbox = inbound.mailbox or mailbox_default()
+    if mailbox is None:
+        msg = "no mailbox is configured"
+        raise RuntimeError(msg)
+    ctx = Context(inbound=inbound, mailbox=mailbox, raw=bytes(inbound.raw))
+    run_pipeline(ctx)
+    _record(ctx)
+    return inbound.state
+
+
+def _record(ctx: Context) -> None:
+    inbound = ctx.inbound
+    parsed = ctx.mail
+    inbound.mailbox = ctx.mailbox
+    inbound.state = _STATE_FOR_OUTCOME[ctx.outcome]
+    inbound.rule_hits = ctx.rule_hits
+    inbound.reasons = ctx.reasons
+    inbound.ticket = ctx.ticket
+    inbound.processed_at = timezone.now()
+    inbound.error = "; ".join(ctx.reasons) if ctx.outcome is Outcome.QUARANTINED else ""
+    if parsed is not None:
+        inbound.message_id = parsed.message_id[:998]
+        inbound.sender = parsed.sender.email[:320] if parsed.sender else ""
+        inbound.subject = parsed.subject[:998]
+    inbound.save(
+        update_fields=[
+            "mailbox",
+            "state",
+            "rule_hits",
+            "reasons",
+            "ticket",
+            "processed_at",
+            "error",
+            "message_id",
+            "sender",
+            "subject",
+        ]
+    )
+
+
+@transaction.atomic
+def inbound_quarantine(*, inbound_id: int, error: str) -> None:
+    """Put a message in quarantine with ``error`` (it keeps its raw bytes)."""
+    InboundMessage.objects.filter(pk=inbound_id).update(
+        state=InboundState.QUARANTINED, error=error[-20000:], processed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def inbound_mark_attempt(*, inbound_id: int, max_attempts: int) -> bool:
+    """Count one more attempt at a stuck message; quarantine it past ``max_attempts``.
+
+    Returns True when the message may be tried again. Called by the sweep for messages
+    whose processing was interrupted (worker killed), so a message that kills the worker
+    cannot loop forever.
+    """
+    inbound = InboundMessage.objects.select_for_update().filter(pk=inbound_id).first()
+    if inbound is None or inbound.state != InboundState.RECEIVED:
+        return False
+    inbound.attempts += 1
+    if inbound.attempts > max_attempts:
+        inbound.state = InboundState.QUARANTINED
+        inbound.error = f"processing was interrupted {max_attempts} times"
+        inbound.save(update_fields=["attempts", "state", "error"])
+        return False
+    inbound.save(update_fields=["attempts"])
+    return True
+
+
+@transaction.atomic
+def inbound_requeue(*, inbound_id: int) -> bool:
+    """Send a quarantined message back to ``received`` so it is processed again."""
+    updated = InboundMessage.objects.filter(
+        pk=inbound_id, state=InboundState.QUARANTINED
+    ).update(state=InboundState.RECEIVED, attempts=0, error="")
+    return updated == 1
+
+
+@transaction.atomic
+def mailbox_create(
+    *, name: str, address: str, prefix: str, default_language: str = "es", fallback_contact: str = ""
+) -> Mailbox:
+    """Create a support mailbox."""
+    return Mailbox.objects.create(
+        name=name,
+        address=address.strip().lower(),
+        prefix=prefix.strip().upper(),
+        sender_name=name,
+        default_language=default_language,
+        fallback_contact=fallback_contact,
+    )

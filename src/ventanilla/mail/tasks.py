@@ -1,0 +1,30 @@
+"""huey tasks: thin wrappers that fetch by id and call one service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from ventanilla.mail import services
+from ventanilla.mail.selectors import inbound_stuck
+
+
+@db_task(retries=5, retry_delay=10)
+def process_inbound(inbound_id: int) -> str:
+    """Process one stored message (retried on database errors)."""
+    return services.inbound_process(inbound_id=inbound_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("inbound-sweep")
+def inbound_sweep() -> int:
+    """Re-run messages left ``received`` (a killed worker, a lost task); count attempts."""
+    count = 0
+    for inbound_id in inbound_stuck(older_than_seconds=60):
+        if services.inbound_mark_attempt(
+            inbound_id=inbound_id, max_attempts=settings.VENTANILLA_MAX_ATTEMPTS
+        ):
+            services.inbound_process(inbound_id=inbound_id)
+            count += 1
+    return count

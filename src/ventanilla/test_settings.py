@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings plus a private data directory and eager tasks."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before the real settings read them: tests never touch the developer's ./var.
+os.environ.setdefault("VENTANILLA_HOME", tempfile.mkdtemp(prefix="ventanilla-test-"))
+os.environ.setdefault("VENTANILLA_HUEY_IMMEDIATE", "1")
+
+from ventanilla.settings import *  # noqa: E402,F403
+
+# argon2 costs ~126 ms a hash; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

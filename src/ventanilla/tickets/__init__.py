@@ -1,0 +1,1 @@
+"""Tickets: the cases, their conversation (articles), participants and audit history."""

@@ -1,0 +1,46 @@
+"""Reads on tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ventanilla.mail.models import OutboundMessage
+from ventanilla.tickets.models import Article, Participant, Ticket
+
+
+def ticket_get_by_number(*, number: str) -> Ticket | None:
+    """Return the ticket with this number, or None."""
+    return Ticket.objects.select_related("customer").filter(number=number).first()
+
+
+def ticket_find_by_message_ids(*, message_ids: Sequence[str]) -> Ticket | None:
+    """Return the ticket of the first Message-ID (in the given order) we know, in or out.
+
+    Both inbound articles and our own outgoing mail (acknowledgements, replies) count, so a
+    customer who answers our mail threads even if the subject lost the number.
+    """
+    ids = [m for m in message_ids if m][:50]
+    if not ids:
+        return None
+    known: dict[str, int] = {}
+    for mid, ticket_id in Article.objects.filter(message_id__in=ids).values_list(
+        "message_id", "ticket_id"
+    ):
+        known.setdefault(mid, ticket_id)
+    for mid, ticket_id in OutboundMessage.objects.filter(
+        message_id__in=ids, ticket__isnull=False
+    ).values_list("message_id", "ticket_id"):
+        if ticket_id is not None:
+            known.setdefault(mid, ticket_id)
+    for mid in ids:
+        if mid in known:
+            return Ticket.objects.select_related("customer").get(pk=known[mid])
+    return None
+
+
+def ticket_is_party(*, ticket: Ticket, email: str) -> bool:
+    """Return True when ``email`` is the ticket's customer or one of its participants."""
+    address = email.strip().lower()
+    if ticket.customer.email == address:
+        return True
+    return Participant.objects.filter(ticket=ticket, email=address).exists()

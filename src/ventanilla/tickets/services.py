@@ -1,0 +1,130 @@
+"""Writes on tickets: create from mail, add articles, participants and attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ventanilla.customers.models import Customer
+from ventanilla.mail.models import InboundMessage, Mailbox
+from ventanilla.tickets import events
+from ventanilla.tickets.blobs import blob_put
+from ventanilla.tickets.models import (
+    Article,
+    Attachment,
+    Participant,
+    Ticket,
+    TicketCounter,
+    TicketStatus,
+)
+from ventanilla.tickets.states import status_after_customer_mail, ticket_transition
+
+
+def ticket_number_next(*, prefix: str, when: datetime) -> str:
+    """Allocate the next ticket number for ``prefix`` in ``when``'s year (never reused)."""
+    year = timezone.localtime(when).year
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                counter, _created = TicketCounter.objects.select_for_update().get_or_create(
+                    prefix=prefix, year=year
+                )
+                counter.last += 1
+                counter.save(update_fields=["last"])
+                return f"{prefix}-{year}-{counter.last:05d}"
+        except IntegrityError:
+            # Two first tickets of the year raced to create the counter row; retry.
+            continue
+    msg = f"could not allocate a ticket number for {prefix}-{year}"
+    raise RuntimeError(msg)
+
+
+@transaction.atomic
+def ticket_create_from_mail(
+    *,
+    mailbox: Mailbox,
+    customer: Customer,
+    subject: str,
+    received_at: datetime,
+    language: str,
+    possible_spoof: bool = False,
+    inbound_id: int | None = None,
+) -> Ticket:
+    """Open a new ticket (status ``new``) for a customer's first mail."""
+    ticket = Ticket.objects.create(
+        number=ticket_number_next(prefix=mailbox.prefix, when=received_at),
+        mailbox=mailbox,
+        customer=customer,
+        subject=subject[:998],
+        status=TicketStatus.NEW,
+        language=language,
+        possible_spoof=possible_spoof,
+        received_at=received_at,
+        last_activity_at=received_at,
+    )
+    events.ticket_created_event(ticket=ticket, inbound_id=inbound_id)
+    return ticket
+
+
+@transaction.atomic
+def ticket_customer_replied(*, ticket: Ticket) -> None:
+    """Move the ticket after a customer's new mail (pending → open, resolved/closed → open)."""
+    target = status_after_customer_mail(ticket.status)
+    if target is not None:
+        ticket_transition(ticket=ticket, to=target, reason="customer-mail")
+
+
+@transaction.atomic
+def article_add(
+    *,
+    ticket: Ticket,
+    direction: str,
+    kind: str,
+    inbound: InboundMessage | None = None,
+    fields: dict[str, Any],
+) -> Article:
+    """Append an article to the conversation and write the audit row.
+
+    ``fields`` holds the Article's content columns (sender_email, subject, text, html...).
+    """
+    article = Article.objects.create(
+        ticket=ticket, direction=direction, kind=kind, inbound=inbound, **fields
+    )
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=now, updated_at=now)
+    events.ticket_article_added_event(ticket=ticket, article=article)
+    return article
+
+
+def participant_add(*, ticket: Ticket, email: str, name: str, role: str) -> bool:
+    """Add a participant unless already there; return True when added."""
+    address = email.strip().lower()
+    if Participant.objects.filter(ticket=ticket, email=address).exists():
+        return False
+    Participant.objects.create(ticket=ticket, email=address, name=name[:200], role=role)
+    events.ticket_participant_added_event(ticket=ticket, email=address, role=role)
+    return True
+
+
+def attachment_add(
+    *,
+    article: Article,
+    filename: str,
+    content_type: str,
+    content: bytes,
+    content_id: str = "",
+    inline: bool = False,
+) -> Attachment:
+    """Store an attachment's bytes in the blob store and record it on ``article``."""
+    return Attachment.objects.create(
+        article=article,
+        filename=filename[:255],
+        content_type=content_type[:255],
+        size=len(content),
+        sha256=blob_put(content),
+        content_id=content_id[:998],
+        inline=inline,
+    )
