@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import UTC, datetime
 
 import pytest
 
@@ -84,3 +84,26 @@ def deliver(mailbox):
         return result.inbound
 
     return _deliver
+
+
+@pytest.fixture
+def make_ctx(mailbox):
+    """Return a function building a parsed pipeline ``Context`` for ``raw`` (stored, unprocessed).
+
+    For unit tests of one rule or handler: nothing but parsing has run on the context.
+    """
+    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.mail.parsing import parse_message
+    from ventanilla.mail.pipeline.context import Context
+
+    def _make(raw: bytes, *, envelope_from: str = ""):
+        inbound = ingest_raw(
+            raw,
+            source="test",
+            envelope_from=envelope_from,
+            envelope_to=[mailbox.address],
+            process=False,
+        ).inbound
+        return Context(inbound=inbound, mailbox=mailbox, raw=raw, mail=parse_message(raw))
+
+    return _make

@@ -1,4 +1,4 @@
-"""Environment-derived configuration, read once at start-up (no getattr(settings, ...) deep in code)."""
+"""Environment-derived configuration, read once at start-up (not deep in the code)."""
 
 from __future__ import annotations
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
 
 from ventanilla import config
 
@@ -18,7 +17,9 @@ VENTANILLA_HOME = config.home()
 
 SECRET_KEY = config.secret_key(VENTANILLA_HOME)
 DEBUG = config.env_bool("VENTANILLA_DEBUG")
-ALLOWED_HOSTS = [h for h in config.env("VENTANILLA_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in config.env("VENTANILLA_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in config.env("VENTANILLA_CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
@@ -104,7 +105,9 @@ VENTANILLA_BLOB_DIR = VENTANILLA_HOME / "blobs"
 VENTANILLA_SUPPORT_ADDRESS = config.env("VENTANILLA_SUPPORT_ADDRESS", "soporte@empresa.es")
 VENTANILLA_SMTP_LISTEN = config.env("VENTANILLA_SMTP_LISTEN", "127.0.0.1:2525")
 VENTANILLA_WEB_LISTEN = config.env("VENTANILLA_WEB_LISTEN", "127.0.0.1:8000")
-VENTANILLA_MAX_MESSAGE_BYTES = int(config.env("VENTANILLA_MAX_MESSAGE_BYTES", str(40 * 1024 * 1024)))
+VENTANILLA_MAX_MESSAGE_BYTES = int(
+    config.env("VENTANILLA_MAX_MESSAGE_BYTES", str(40 * 1024 * 1024))
+)
 # A message whose processing was interrupted (worker killed) is retried this many times
 # before it goes to quarantine, so a poison message cannot loop forever (Mailman's MAX_BAK_COUNT).
 VENTANILLA_MAX_ATTEMPTS = 3

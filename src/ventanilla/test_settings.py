@@ -9,7 +9,7 @@ import tempfile
 os.environ.setdefault("VENTANILLA_HOME", tempfile.mkdtemp(prefix="ventanilla-test-"))
 os.environ.setdefault("VENTANILLA_HUEY_IMMEDIATE", "1")
 
-from ventanilla.settings import *  # noqa: E402,F403
+from ventanilla.settings import *  # noqa: F403
 
 # argon2 costs ~126 ms a hash; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 
 
@@ -14,7 +15,8 @@ def customer_upsert_from_mail(*, email: str, name: str, language: str = "") -> C
     A name is updated when the mail carries one (people fix their display names); a language
     is only set when none is known, because an agent's choice must win over detection.
     """
-    address = email.strip().lower()
+    address = db_safe(email.strip().lower())
+    name = db_safe(name)
     customer, created = Customer.objects.get_or_create(
         email=address, defaults={"name": name[:200], "language": language}
     )

@@ -17,7 +17,9 @@ class Mailbox(models.Model):
         _("ticket prefix"),
         max_length=10,
         unique=True,
-        help_text=_("Upper-case letters and digits, e.g. SOP: tickets are numbered SOP-2026-00042."),
+        help_text=_(
+            "Upper-case letters and digits, e.g. SOP: tickets are numbered SOP-2026-00042."
+        ),
     )
     sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
     default_language = models.CharField(
@@ -31,10 +33,10 @@ class Mailbox(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     ack_enabled = models.BooleanField(_("send acknowledgements"), default=True)
-    ack_limit = models.PositiveIntegerField(
-        _("acknowledgements per sender per window"), default=10
+    ack_limit = models.PositiveIntegerField(_("acknowledgements per sender per window"), default=10)
+    ack_window_minutes = models.PositiveIntegerField(
+        _("acknowledgement window (minutes)"), default=180
     )
-    ack_window_minutes = models.PositiveIntegerField(_("acknowledgement window (minutes)"), default=180)
     max_message_bytes = models.PositiveIntegerField(
         _("largest message accepted (bytes)"), default=40 * 1024 * 1024
     )

@@ -8,6 +8,7 @@ import traceback
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from ventanilla.core.text import db_safe
 from ventanilla.mail.models import InboundMessage, InboundState, Mailbox
 from ventanilla.mail.pipeline.context import Context, Outcome
 from ventanilla.mail.pipeline.runner import run_pipeline
@@ -34,7 +35,7 @@ def inbound_process(*, inbound_id: int) -> str:
         return _process_atomically(inbound_id)
     except DatabaseError:
         raise
-    except Exception as exc:  # noqa: BLE001 - anything else is this message's problem
+    except Exception as exc:
         log.warning("inbound %s quarantined: %s", inbound_id, exc)
         inbound_quarantine(inbound_id=inbound_id, error=traceback.format_exc())
         return InboundState.QUARANTINED
@@ -61,14 +62,14 @@ def _record(ctx: Context) -> None:
     inbound.mailbox = ctx.mailbox
     inbound.state = _STATE_FOR_OUTCOME[ctx.outcome]
     inbound.rule_hits = ctx.rule_hits
-    inbound.reasons = ctx.reasons
+    inbound.reasons = db_safe(ctx.reasons)
     inbound.ticket = ctx.ticket
     inbound.processed_at = timezone.now()
-    inbound.error = "; ".join(ctx.reasons) if ctx.outcome is Outcome.QUARANTINED else ""
+    inbound.error = db_safe("; ".join(ctx.reasons)) if ctx.outcome is Outcome.QUARANTINED else ""
     if parsed is not None:
-        inbound.message_id = parsed.message_id[:998]
-        inbound.sender = parsed.sender.email[:320] if parsed.sender else ""
-        inbound.subject = parsed.subject[:998]
+        inbound.message_id = db_safe(parsed.message_id[:998])
+        inbound.sender = db_safe(parsed.sender.email[:320] if parsed.sender else "")
+        inbound.subject = db_safe(parsed.subject[:998])
     inbound.save(
         update_fields=[
             "mailbox",
@@ -89,7 +90,7 @@ def _record(ctx: Context) -> None:
 def inbound_quarantine(*, inbound_id: int, error: str) -> None:
     """Put a message in quarantine with ``error`` (it keeps its raw bytes)."""
     InboundMessage.objects.filter(pk=inbound_id).update(
-        state=InboundState.QUARANTINED, error=error[-20000:], processed_at=timezone.now()
+        state=InboundState.QUARANTINED, error=db_safe(error[-20000:]), processed_at=timezone.now()
     )
 
 
@@ -117,15 +118,20 @@ def inbound_mark_attempt(*, inbound_id: int, max_attempts: int) -> bool:
 @transaction.atomic
 def inbound_requeue(*, inbound_id: int) -> bool:
     """Send a quarantined message back to ``received`` so it is processed again."""
-    updated = InboundMessage.objects.filter(
-        pk=inbound_id, state=InboundState.QUARANTINED
-    ).update(state=InboundState.RECEIVED, attempts=0, error="")
+    updated = InboundMessage.objects.filter(pk=inbound_id, state=InboundState.QUARANTINED).update(
+        state=InboundState.RECEIVED, attempts=0, error=""
+    )
     return updated == 1
 
 
 @transaction.atomic
 def mailbox_create(
-    *, name: str, address: str, prefix: str, default_language: str = "es", fallback_contact: str = ""
+    *,
+    name: str,
+    address: str,
+    prefix: str,
+    default_language: str = "es",
+    fallback_contact: str = "",
 ) -> Mailbox:
     """Create a support mailbox."""
     return Mailbox.objects.create(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ventanilla.tickets.models import Article, Ticket, TicketEvent
 
 
-def _event(ticket: Ticket, event: str, actor: str = "system", **data: Any) -> TicketEvent:
+def _event(ticket: Ticket, event: str, actor: str = "system", **data: object) -> TicketEvent:
     return TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
 
 
@@ -32,7 +30,9 @@ def ticket_status_changed_event(
     *, ticket: Ticket, previous: str, new: str, edge: str, actor: str, reason: str
 ) -> TicketEvent:
     """Record a status change (written only by ``states.ticket_transition``)."""
-    return _event(ticket, "status-changed", actor, previous=previous, new=new, edge=edge, reason=reason)
+    return _event(
+        ticket, "status-changed", actor, previous=previous, new=new, edge=edge, reason=reason
+    )
 
 
 def ticket_participant_added_event(*, ticket: Ticket, email: str, role: str) -> TicketEvent:

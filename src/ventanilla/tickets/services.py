@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 from ventanilla.mail.models import InboundMessage, Mailbox
 from ventanilla.tickets import events
@@ -58,7 +59,7 @@ def ticket_create_from_mail(
         number=ticket_number_next(prefix=mailbox.prefix, when=received_at),
         mailbox=mailbox,
         customer=customer,
-        subject=subject[:998],
+        subject=db_safe(subject[:998]),
         status=TicketStatus.NEW,
         language=language,
         possible_spoof=possible_spoof,
@@ -91,7 +92,7 @@ def article_add(
     ``fields`` holds the Article's content columns (sender_email, subject, text, html...).
     """
     article = Article.objects.create(
-        ticket=ticket, direction=direction, kind=kind, inbound=inbound, **fields
+        ticket=ticket, direction=direction, kind=kind, inbound=inbound, **db_safe(fields)
     )
     now = timezone.now()
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=now, updated_at=now)
@@ -104,7 +105,9 @@ def participant_add(*, ticket: Ticket, email: str, name: str, role: str) -> bool
     address = email.strip().lower()
     if Participant.objects.filter(ticket=ticket, email=address).exists():
         return False
-    Participant.objects.create(ticket=ticket, email=address, name=name[:200], role=role)
+    Participant.objects.create(
+        ticket=ticket, email=db_safe(address), name=db_safe(name[:200]), role=role
+    )
     events.ticket_participant_added_event(ticket=ticket, email=address, role=role)
     return True
 
@@ -121,10 +124,10 @@ def attachment_add(
     """Store an attachment's bytes in the blob store and record it on ``article``."""
     return Attachment.objects.create(
         article=article,
-        filename=filename[:255],
-        content_type=content_type[:255],
+        filename=db_safe(filename[:255]),
+        content_type=db_safe(content_type[:255]),
         size=len(content),
         sha256=blob_put(content),
-        content_id=content_id[:998],
+        content_id=db_safe(content_id[:998]),
         inline=inline,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ventanilla.core.text import db_safe
 from ventanilla.mail.models import InboundMessage, InboundState
 from ventanilla.mail.pipeline.context import Context, Outcome
 
@@ -25,7 +26,9 @@ class Deduplicate:
             return
         seen = (
             InboundMessage.objects.filter(
-                message_id=mail.message_id[:998], sender=mail.sender.email[:320], state__in=_DONE
+                message_id=db_safe(mail.message_id[:998]),
+                sender=db_safe(mail.sender.email[:320]),
+                state__in=_DONE,
             )
             .exclude(pk=ctx.inbound.pk)
             .values_list("pk", flat=True)

@@ -24,8 +24,7 @@ def _candidate_ids(ctx: Context) -> list[str]:
     if ctx.bounce is not None:
         # A bounce refers to the mail that failed through the returned original's headers.
         ids = [*ctx.bounce.original_message_ids, *ids]
-    seen: set[str] = set()
-    return [i for i in ids if i and not (i in seen or seen.add(i))]
+    return [i for i in dict.fromkeys(ids) if i]
 
 
 class ThreadToTicket:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from ventanilla.mail.pipeline.context import Context, MailKind, Outcome
 from ventanilla.tickets import events
 from ventanilla.tickets.services import ticket_create_from_mail, ticket_customer_replied
@@ -44,7 +42,7 @@ class OpenOrUpdateTicket:
             mailbox=ctx.mailbox,
             customer=ctx.customer,
             subject=ctx.parsed.subject,
-            received_at=ctx.inbound.received_at or timezone.now(),
+            received_at=ctx.inbound.received_at,
             language=ctx.language,
             possible_spoof=ctx.possible_spoof,
             inbound_id=ctx.inbound.pk,

@@ -1,16 +1,50 @@
-"""PLACEHOLDER rule bounce (being written)."""
+"""Rule ``bounce``: delivery failure reports about mail we sent (RFC 3464 and prose NDRs)."""
 
 from __future__ import annotations
 
-from ventanilla.mail.pipeline.context import Context
+import weakref
+from email.message import Message
+
+from ventanilla.mail.dsn import DsnReport, classify
+from ventanilla.mail.pipeline.context import Bounce, Context
+
+# One classification per parsed message: the bounce and auto-submitted rules both ask.
+# Keyed weakly by the stdlib message, so nothing outlives the message being processed.
+_REPORTS: weakref.WeakKeyDictionary[Message, DsnReport | None] = weakref.WeakKeyDictionary()
+
+
+def report_for(ctx: Context) -> DsnReport | None:
+    """Return ``dsn.classify`` of the context's message, computed once per message."""
+    message = ctx.parsed.message
+    if message not in _REPORTS:
+        _REPORTS[message] = classify(message)
+    return _REPORTS[message]
 
 
 class BounceRule:
-    """PLACEHOLDER."""
+    """Match delivery failures and delays, and record what failed in ``ctx.bounce``.
+
+    Success DSNs, read receipts and abuse reports are reports too, but about no failed
+    recipient: the ``auto-submitted`` rule treats them as automatic mail instead.
+    """
 
     name = "bounce"
-    description = "placeholder"
+    description = "A delivery failure or delay report (DSN or a mailer's prose notice)."
 
     def check(self, ctx: Context) -> bool:
         """See `Rule`."""
-        return False
+        report = report_for(ctx)
+        if report is None or not report.is_failure:
+            return False
+        ctx.bounce = Bounce(
+            recipients=list(report.recipients),
+            permanent=report.permanent,
+            status=report.status,
+            diagnostic=report.diagnostic,
+            original_message_ids=list(report.original_message_ids),
+        )
+        kind = "permanent" if report.permanent else "temporary"
+        who = ", ".join(report.recipients) or "unknown recipient"
+        status = f" {report.status}" if report.status else ""
+        ctx.reasons.append(f"Bounce ({report.report_type}, {kind}{status}): {who}")
+        return True

@@ -1,0 +1,1 @@
+"""``ventanilla run`` and ``ventanilla demo``."""

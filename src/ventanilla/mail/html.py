@@ -1,0 +1,225 @@
+"""Mail HTML made safe to show (nh3), and a text version of it (nh3, then markdownify).
+
+Inbound HTML is hostile by default: scripts, event handlers, ``javascript:`` links, CSS
+that fetches URLs, and remote images that tell the sender when (and from where) an agent
+opened the mail. ``sanitise_html`` keeps what a mail needs to be read and nothing that runs
+or phones home; remote images are kept *blocked* (their URL moved to ``data-remote-src``)
+so the agent UI can offer "show images" on request.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import lxml.html
+import nh3
+from lxml import etree
+from markdownify import MarkdownConverter
+
+__all__ = ["has_html_quote", "html_to_text", "sanitise_html", "strip_html_quotes"]
+
+_TAGS = frozenset(
+    {
+        # text and structure
+        "a", "abbr", "address", "b", "bdi", "bdo", "big", "blockquote", "br", "center", "cite",
+        "code", "dd", "del", "dfn", "div", "dl", "dt", "em", "font", "h1", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+        "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "ul", "var",
+        # tables (most mail layouts are tables)
+        "caption", "col", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    }
+)  # fmt: skip
+
+# Elements whose *content* is dropped, not just the tags: "script"/"style" would otherwise
+# leak code as text; "title" sits in <head> but html5ever moves it into the fragment.
+_CLEAN_CONTENT = frozenset({"script", "style", "title", "noscript", "template", "xmp"})
+
+_TABLE_ATTRS = {"align", "valign", "width", "height", "bgcolor", "colspan", "rowspan"}
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"style", "dir", "lang", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "font": {"color", "face", "size"},
+    "table": {"align", "width", "border", "cellpadding", "cellspacing", "bgcolor"},
+    "td": _TABLE_ATTRS,
+    "th": _TABLE_ATTRS,
+    "tr": {"align", "valign", "bgcolor"},
+    "col": {"span", "width"},
+    "colgroup": {"span", "width"},
+    "ol": {"start", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "p": {"align"},
+    "div": {"align"},
+}
+
+# CSS properties that only change how text looks. Nothing that can carry url(...)
+# (background, background-image, list-style-image, content, behavior) is listed, so CSS
+# cannot fetch remote resources (tracking) or run script (old IE expression()).
+_STYLE_PROPERTIES = frozenset(
+    {
+        "color", "background-color", "font", "font-family", "font-size", "font-style",
+        "font-weight", "text-align", "text-decoration", "text-indent", "text-transform",
+        "line-height", "letter-spacing", "white-space", "vertical-align", "direction",
+        "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+        "padding", "padding-top", "padding-right", "padding-bottom", "padding-left",
+        "border", "border-top", "border-right", "border-bottom", "border-left",
+        "border-color", "border-style", "border-width", "border-collapse", "border-spacing",
+        "width", "height", "max-width", "min-width", "display",
+    }
+)  # fmt: skip
+
+# cid: (RFC 2392) points at a MIME part of the same message; data: URIs are refused
+# (they smuggle content past the scheme check and can be huge).
+_URL_SCHEMES = frozenset({"http", "https", "mailto", "cid"})
+
+_CLEANER = nh3.Cleaner(
+    tags=set(_TAGS),
+    clean_content_tags=set(_CLEAN_CONTENT),
+    attributes=_ATTRIBUTES,
+    url_schemes=set(_URL_SCHEMES),
+    # Relative URLs mean nothing outside the sender's site; refusing them also stops
+    # protocol-relative "//evil.example/x.png" images.
+    url_relative="deny",
+    link_rel="noopener noreferrer nofollow",
+    set_tag_attribute_values={"a": {"target": "_blank"}},
+    filter_style_properties=set(_STYLE_PROPERTIES),
+)
+
+# Only <img> tags in nh3's *output* are rewritten. That output is html5ever's canonical
+# serialisation: every attribute value is double-quoted and a '"' inside it is written as
+# &quot;, so '"[^"]*"' cannot run past the end of a value and the regex is linear.
+_IMG_RE = re.compile(r'<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>')
+_SRC_RE = re.compile(r'(\s)src="([^"]*)"')
+
+
+def _block_remote_src(match: re.Match[str]) -> str:
+    """Rename a non-``cid:`` ``src`` to ``data-remote-src`` so the browser fetches nothing."""
+    attrs = match.group(1)
+    src = _SRC_RE.search(attrs)
+    if src is None or html_lib.unescape(src.group(2)).lower().startswith("cid:"):
+        return match.group(0)
+    blocked = f'{src.group(1)}data-remote-src="{src.group(2)}"'
+    return f"<img{attrs[: src.start()]}{blocked}{attrs[src.end() :]}>"
+
+
+def sanitise_html(html: str) -> str:
+    """Return ``html`` reduced to a safe allow-list, with remote images blocked.
+
+    Scripts, styles, event handlers and ``javascript:``/``data:`` URLs are removed; links get
+    ``rel="noopener noreferrer nofollow"`` and open in a new tab. ``<img src="cid:...">``
+    keeps its ``src`` (the UI serves the attachment with that Content-ID); any other image
+    loses ``src`` and keeps the URL in ``data-remote-src`` (tracking pixels stay silent).
+    """
+    if not html:
+        return ""
+    cleaned = _CLEANER.clean(html)
+    if "<img" not in cleaned:
+        return cleaned
+    return _IMG_RE.sub(_block_remote_src, cleaned)
+
+
+class _TextConverter(MarkdownConverter):  # type: ignore[misc]
+    """markdownify tuned for a readable plain-text version rather than strict Markdown."""
+
+    def convert_img(self, el: object, text: str, parent_tags: set[str]) -> str:
+        """Render an image as its alt text only: URLs of images are noise in a text body."""
+        alt = getattr(el, "attrs", {}).get("alt", "") or ""
+        return str(alt)
+
+
+_CONVERTER = _TextConverter(
+    heading_style="ATX",
+    bullets="-",
+    escape_asterisks=False,
+    escape_underscores=False,
+    escape_misc=False,
+    # lxml is several times faster than html.parser; input is already nh3's clean output.
+    bs4_options="lxml",
+    # Mail tables rarely have <th>; use the first row as the header instead of an empty one.
+    table_infer_header=True,
+)
+_BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def html_to_text(html: str) -> str:
+    """Return a plain-text version of ``html`` (Markdown-flavoured: lists, links, tables).
+
+    The HTML is cleaned by nh3 first: markdownify alone would leak the text of ``<style>``
+    and ``<script>`` elements (measured in notes/dependencies.md). Runs of blank lines are
+    collapsed to one blank line.
+    """
+    if not html or not html.strip():
+        return ""
+    cleaned = _CLEANER.clean(html)
+    text = str(_CONVERTER.convert(cleaned)).replace("\xa0", " ")
+    text = _TRAILING_SPACE.sub("\n", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+# --- quoted replies in HTML -------------------------------------------------------------
+# Mail clients mark the quoted original structurally; removing that structure is more
+# reliable than any text heuristic (and language-independent).
+_QUOTE_MARKERS = re.compile(
+    r"gmail_quote|gmail_signature|divRplyFwdMsg|appendonsend|moz-cite-prefix|yahoo_quoted"
+    r"|OLK_SRC_BODY_SECTION|mail-editor-reference-message-container|type=.?cite|border-top:\s*solid",
+    re.IGNORECASE,
+)
+# Elements that *are* the quote (or the sender's signature); removed alone.
+_QUOTE_XPATH = etree.XPath(
+    "//*[contains(@class,'gmail_quote') or contains(@class,'gmail_signature')"
+    " or contains(@class,'moz-cite-prefix') or contains(@class,'yahoo_quoted')]"
+    " | //blockquote[translate(@type,'CITE','cite')='cite']"
+)
+# Elements that *start* the quote: they and everything after them are removed. Outlook
+# (web/desktop/Mac) puts the original after a header block rather than inside an element.
+_CUT_XPATH = etree.XPath(
+    "//*[@id='divRplyFwdMsg' or @id='appendonsend' or @id='OLK_SRC_BODY_SECTION'"
+    " or @id='mail-editor-reference-message-container']"
+    " | //div[contains(translate(@style,' ',''),'border:none;border-top:solid')]"
+)
+
+
+def has_html_quote(html: str) -> bool:
+    """Tell (cheaply, without parsing) whether ``html`` may hold a structurally marked quote."""
+    return _QUOTE_MARKERS.search(html) is not None
+
+
+def _cut_from(element: lxml.html.HtmlElement) -> None:
+    """Remove ``element`` and everything that follows it in document order."""
+    previous = element.getprevious()
+    if previous is not None and previous.tag == "hr":
+        element.getparent().remove(previous)  # Outlook web's separator line before the header
+    node: lxml.html.HtmlElement | None = element
+    while node is not None and node.tag not in {"body", "html"}:
+        for sibling in list(node.itersiblings()):
+            node.getparent().remove(sibling)
+        node.tail = None
+        node = node.getparent()
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def strip_html_quotes(html: str) -> str:
+    """Return ``html`` without the quoted original that mail clients mark up structurally.
+
+    Handles Gmail (``div.gmail_quote``, also its signature), Outlook (``#divRplyFwdMsg``,
+    ``#appendonsend``, the Word ``border-top`` header box, Mac ``OLK_SRC_BODY_SECTION``) and
+    everything after it, Apple Mail/Thunderbird ``blockquote[type=cite]`` and
+    ``div.moz-cite-prefix``, and Yahoo ``yahoo_quoted``. Unmarked HTML is returned as is.
+    """
+    if not has_html_quote(html):
+        return html
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html  # empty or unparsable: nothing we can strip safely
+    for element in _QUOTE_XPATH(doc):
+        element.drop_tree()  # keeps the tail text, which is not part of the quote
+    cuts = _CUT_XPATH(doc)
+    if cuts:
+        _cut_from(cuts[0])  # results are in document order: the first starts the quote
+    return str(lxml.html.tostring(doc, encoding="unicode"))

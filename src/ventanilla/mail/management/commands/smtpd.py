@@ -1,0 +1,52 @@
+"""``ventanilla smtpd [--listen HOST:PORT]``: run the SMTP listener until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ventanilla.mail.sources.smtp import parse_listen, start_smtp_listener
+
+
+class Command(BaseCommand):
+    """Receive mail over SMTP and store it for processing."""
+
+    help = "Run the SMTP listener (every accepted message is stored, then processed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Add ``--listen``."""
+        parser.add_argument(
+            "--listen",
+            default=settings.VENTANILLA_SMTP_LISTEN,
+            help="HOST:PORT to listen on (default: VENTANILLA_SMTP_LISTEN, %(default)s).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Start the listener and block until a stop signal arrives."""
+        try:
+            host, port = parse_listen(options["listen"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        stop = threading.Event()
+
+        def _on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+        try:
+            listener = start_smtp_listener(host, port)
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {host}:{port}: {exc}") from exc
+        self.stdout.write(f"SMTP listening on {host}:{listener.port}", ending="\n")
+        self.stdout.flush()
+        # Event.wait without a timeout is not interrupted by signals; poll so the handler runs.
+        while not stop.wait(0.5):
+            pass
+        listener.stop()
+        self.stdout.write("SMTP listener stopped")

@@ -1,0 +1,185 @@
+"""The SMTP listener: a thin aiosmtpd edge in front of ``ingest_raw``.
+
+It checks each recipient at RCPT time, so unknown addresses are refused during the session
+(``550 5.1.1``, RFC 3463) instead of being accepted and bounced later (backscatter). At
+DATA time it stores the exact bytes and answers ``250`` only after ``ingest_raw`` has
+returned, i.e. after the row is committed (RFC 5321 §6.1: once we say 250 the message is
+ours). Any failure answers ``451 4.3.0``: the client keeps the message and retries, so
+nothing is lost; a retry of bytes we did store is recognised by their sha256.
+
+The asyncio loop never touches the database: the blocking Django calls run in a small,
+bounded thread pool (``sync_to_async(thread_sensitive=False)``), which also caps how many
+sessions write at the same time.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from ventanilla.mail.ingest import IngestResult, ingest_raw
+from ventanilla.mail.selectors import mailbox_accepts
+
+log = logging.getLogger(__name__)
+
+TEMPFAIL = "451 4.3.0 Temporary failure, please retry"
+TOO_BUSY = "421 4.3.2 Too many connections, try again later"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _db_call(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Wrap ``func`` for a pool thread: fresh connection before, closed after.
+
+    Pool threads may sit idle for hours between messages; an open connection per idle thread
+    would hold server slots (PostgreSQL) and outlive ``CONN_MAX_AGE``, which Django only
+    enforces at request boundaries. So each call starts by dropping unusable connections
+    and ends by closing this thread's connections.
+    """
+
+    @functools.wraps(func)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        close_old_connections()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def _ingest_smtp(raw: bytes, envelope_from: str, envelope_to: list[str]) -> IngestResult:
+    return ingest_raw(raw, source="smtp", envelope_from=envelope_from, envelope_to=envelope_to)
+
+
+class IngestHandler:
+    """aiosmtpd handler: RCPT checks the mailbox, DATA stores the bytes via ``ingest_raw``."""
+
+    def __init__(self, *, max_sessions: int = 100, db_threads: int = 4) -> None:
+        """Allow ``max_sessions`` concurrent sessions and ``db_threads`` concurrent DB calls."""
+        self.max_sessions = max_sessions
+        self.sessions = 0  # touched only on the event loop thread, so no lock is needed
+        self.executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="smtp-db")
+        self._accepts = sync_to_async(
+            _db_call(mailbox_accepts), thread_sensitive=False, executor=self.executor
+        )
+        self._ingest = sync_to_async(
+            _db_call(_ingest_smtp), thread_sensitive=False, executor=self.executor
+        )
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        """Accept ``address`` only if it is an active mailbox; 451 if we cannot tell."""
+        try:
+            accepted = await self._accepts(address)
+        except Exception:
+            log.exception("RCPT check for %r failed", address)
+            return TEMPFAIL
+        if not accepted:
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        """Store the message; answer 250 only once it is committed, else 451."""
+        raw = envelope.original_content
+        if raw is None:
+            content = envelope.content
+            raw = content if isinstance(content, bytes) else (content or "").encode()
+        try:
+            result = await self._ingest(bytes(raw), envelope.mail_from or "", envelope.rcpt_tos)
+        except Exception:
+            # Whatever failed (database down, disk full, a bug), the client still holds the
+            # message: a temporary failure makes it retry rather than bounce (RFC 5321 §4.2.5).
+            log.exception("message from %r to %r not stored", envelope.mail_from, envelope.rcpt_tos)
+            return TEMPFAIL
+        return f"250 2.0.0 Ok: queued as {result.inbound.pk}"
+
+    def close(self) -> None:
+        """Wait for running DB calls, then stop the pool."""
+        self.executor.shutdown(wait=True)
+
+
+class _CappedSMTP(SMTP):  # type: ignore[misc]  # aiosmtpd ships no type information
+    """An SMTP session that says ``421`` instead of hello when too many sessions are open."""
+
+    async def _handle_client(self) -> None:
+        handler: IngestHandler = self.event_handler
+        if handler.sessions >= handler.max_sessions:
+            # RFC 5321 §3.8: a server may answer 421 and close when it cannot serve now.
+            await self.push(TOO_BUSY)
+            self.transport.close()
+            return
+        handler.sessions += 1
+        try:
+            await super()._handle_client()
+        finally:
+            handler.sessions -= 1
+
+
+class SMTPListener(Controller):  # type: ignore[misc]  # aiosmtpd ships no type information
+    """aiosmtpd's threaded ``Controller`` with our session class, and port 0 support."""
+
+    handler: IngestHandler
+
+    def factory(self) -> SMTP:
+        """Return one session object (called per connection)."""
+        return _CappedSMTP(self.handler, **self.SMTP_kwargs)
+
+    def _trigger_server(self) -> None:
+        # With port 0 the OS picks the port; learn it before aiosmtpd connects to itself.
+        if self.port == 0 and self.server is not None:
+            self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+    def stop(self, no_assert: bool = False) -> None:
+        """Stop listening, then let running DB calls finish."""
+        super().stop(no_assert=no_assert)
+        self.handler.close()
+
+
+def start_smtp_listener(host: str, port: int, **options: Any) -> Controller:
+    """Start the SMTP listener on ``host:port`` in a background thread and return it.
+
+    ``port`` 0 picks a free port; read it back from ``.port``. ``options`` go to
+    ``IngestHandler`` (``max_sessions``, ``db_threads``). Stop it with ``.stop()``.
+    """
+    listener = SMTPListener(
+        IngestHandler(**options),
+        hostname=host,
+        port=port,
+        decode_data=False,
+        enable_SMTPUTF8=True,
+        data_size_limit=settings.VENTANILLA_MAX_MESSAGE_BYTES,
+        ident="Ventanilla ESMTP",
+    )
+    listener.start()
+    return listener
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """Split ``HOST:PORT`` (or ``[v6]:PORT``) into host and port."""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not port.isdigit():
+        msg = f"expected HOST:PORT, got {value!r}"
+        raise ValueError(msg)
+    return host.strip("[]") or "127.0.0.1", int(port)

@@ -1,0 +1,88 @@
+"""The one door in: exact bytes stored durably and idempotently before anyone acknowledges."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.db import connection
+
+from ventanilla.mail.ingest import ingest_raw
+from ventanilla.mail.models import InboundMessage, InboundState
+from ventanilla.tickets.models import Ticket
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exact_bytes_are_stored_and_processed_after_commit(mailbox, make_mail):
+    raw = make_mail().replace(b"\n", b"\r\n") + b"\x00\xff trailing junk"
+    result = ingest_raw(
+        raw, source="smtp", envelope_from="lucia@cliente.es", envelope_to=["Soporte@Empresa.es"]
+    )
+    assert result.created
+    stored = InboundMessage.objects.get(pk=result.inbound.pk)
+    assert bytes(stored.raw) == raw
+    assert stored.sha256 == hashlib.sha256(raw).hexdigest()
+    assert stored.size == len(raw)
+    assert stored.mailbox == mailbox
+    assert stored.envelope_to == ["Soporte@Empresa.es"]
+    assert stored.state == InboundState.PROCESSED
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_bytes_twice_is_one_record(mailbox, make_mail):
+    raw = make_mail()
+    first = ingest_raw(raw, source="smtp", envelope_to=[mailbox.address])
+    second = ingest_raw(raw, source="imap", envelope_to=[mailbox.address])
+    assert first.created
+    assert not second.created
+    assert second.inbound.pk == first.inbound.pk
+    assert InboundMessage.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processing_waits_for_commit(mailbox, make_mail):
+    from django.db import transaction
+
+    with transaction.atomic():
+        result = ingest_raw(make_mail(), source="smtp", envelope_to=[mailbox.address])
+        # Inside the caller's transaction nothing has been processed yet.
+        assert not Ticket.objects.exists()
+    result.inbound.refresh_from_db()
+    assert result.inbound.state == InboundState.PROCESSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_stored_when_the_caller_rolls_back(mailbox, make_mail):
+    from django.db import transaction
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        ingest_raw(make_mail(), source="smtp", envelope_to=[mailbox.address])
+        raise Boom
+    assert not InboundMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_storage_failure_raises_so_the_edge_answers_temporarily(mailbox, make_mail):
+    # A real database failure: the table is gone. The edge must see an exception (→ 451).
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE mail_inboundmessage RENAME TO mail_inbound_away")
+    try:
+        with pytest.raises(
+            Exception, match=r"(?i)mail_inboundmessage|no such table|does not exist"
+        ):
+            ingest_raw(make_mail(), source="smtp", envelope_to=[mailbox.address])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE mail_inbound_away RENAME TO mail_inboundmessage")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unknown_recipient_falls_back_to_default_mailbox(mailbox, make_mail):
+    result = ingest_raw(make_mail(to="otra@empresa.es"), source="import")
+    result.inbound.refresh_from_db()
+    assert result.inbound.mailbox == mailbox
+    assert result.inbound.state == InboundState.PROCESSED

@@ -1,0 +1,117 @@
+"""Export every ticket with its conversation as JSON (``ventanilla tickets export --json``).
+
+Selector-style: reads only. Tickets are fetched in chunks with their customer, participants,
+articles and attachments prefetched (a fixed number of queries per chunk, not per ticket),
+and the JSON array is written one ticket at a time, so memory does not grow with the
+number of tickets. The shape is documented in ``docs/export-json.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+
+from ventanilla.tickets.models import Article, Attachment, Participant, Ticket
+
+# Tickets per round of prefetch queries: big enough to amortise the queries, small enough
+# that one chunk's articles (with their text and HTML) fit comfortably in memory.
+CHUNK_SIZE = 200
+
+
+def _iso(value: datetime | None) -> str | None:
+    """ISO 8601 with offset (e.g. ``2026-11-24T09:30:00+00:00``), or None."""
+    return value.isoformat() if value is not None else None
+
+
+def _attachment(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "content_id": attachment.content_id,
+        "inline": attachment.inline,
+    }
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "direction": article.direction,
+        "kind": article.kind,
+        "from": {"name": article.sender_name, "email": article.sender_email},
+        "to": list(article.to or []),
+        "cc": list(article.cc or []),
+        "subject": article.subject,
+        "message_id": article.message_id,
+        "in_reply_to": article.in_reply_to,
+        "date": _iso(article.sent_at),
+        "created_at": _iso(article.created_at),
+        "text": article.text,
+        "new_text": article.new_text,
+        "html": article.html,
+        "attachments": [_attachment(a) for a in article.attachments.all()],
+    }
+
+
+def ticket_export_dict(ticket: Ticket) -> dict[str, Any]:
+    """Return one ticket as a JSON-ready dict (uses prefetched relations when present)."""
+    customer = ticket.customer
+    return {
+        "number": ticket.number,
+        "mailbox": ticket.mailbox.address,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "customer": {
+            "name": customer.name,
+            "email": customer.email,
+            "language": customer.language,
+        },
+        "received_at": _iso(ticket.received_at),
+        "last_activity_at": _iso(ticket.last_activity_at),
+        "language": ticket.language,
+        "possible_spoof": ticket.possible_spoof,
+        "participants": [
+            {"email": p.email, "name": p.name, "role": p.role} for p in ticket.participants.all()
+        ],
+        "articles": [_article(a) for a in ticket.articles.all()],
+    }
+
+
+def ticket_export_iter(*, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
+    """Yield every ticket as a dict, oldest received first, fetching ``chunk_size`` at a time."""
+    tickets = (
+        Ticket.objects.select_related("customer", "mailbox")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "articles",
+                queryset=Article.objects.order_by("created_at", "pk").prefetch_related(
+                    Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+                ),
+            ),
+        )
+        .order_by("received_at", "pk")
+    )
+    # iterator(chunk_size) keeps prefetching per chunk (Django >= 4.1) without caching
+    # the whole result set in the queryset.
+    for ticket in tickets.iterator(chunk_size=chunk_size):
+        yield ticket_export_dict(ticket)
+
+
+def ticket_export_write(write: Callable[[str], object], *, chunk_size: int = CHUNK_SIZE) -> int:
+    """Write every ticket through ``write`` as one JSON array, incrementally; return the count.
+
+    One ticket per line inside the array, so the output is also easy to grep or split.
+    """
+    count = 0
+    write("[")
+    for item in ticket_export_iter(chunk_size=chunk_size):
+        write(",\n" if count else "\n")
+        write(json.dumps(item, ensure_ascii=False))
+        count += 1
+    write("\n]\n" if count else "]\n")
+    return count
