@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import html
+import quopri
 import re
 from dataclasses import dataclass
 from email.message import Message
-
 
 FAILURE_ACTIONS = ("failed", "delayed")
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
@@ -24,6 +25,9 @@ _ID_HEADER_RE = re.compile(
 )
 _MSGID_RE = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _MAX_TEXT = 60_000
+_MDN_REJECTED_RE = re.compile(
+    r"^Disposition:.*automatic-action.*;\s*(deleted|denied|failed)", re.IGNORECASE | re.MULTILINE
+)
 
 # --- Free-text bounces: who sends them, what they are called, how they read. ----------------
 ADDRESS_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -46,7 +50,8 @@ SUBJECT_RE = re.compile(
     r"delivery (delayed|warning)|delayed mail|warning: could not send|permanent delivery failure|"
     r"no se (puede|pudo) entregar|no entregad|notificaci[oó]n de estado de (la )?entrega|"
     r"non remis|non recapitabile|unzustellbar|nicht zustellbar|onbestelbaar|niedostarczon|"
-    r"mail system error|processing error|mail failed|rejected mail|unable to deliver",
+    r"mail system error|processing error|mail failed|rejected mail|unable to deliver|"
+    r"mail failure|not (yet )?been delivered|エラー通知",
     re.IGNORECASE,
 )
 BODY_MARKERS = tuple(
@@ -64,15 +69,25 @@ BODY_MARKERS = tuple(
         r"the original message was received at|user unknown|no such user|"
         r"unknown (user|recipient)|mailbox (unavailable|is full|not found)|over quota",
         r"delivery (status notification|has been delayed|is delayed)|still undelivered|"
-        r"(will|shall) (continue|keep) (trying|to try|retrying)",
+        r"(will|shall) (continue|keep) (trying|to try|retrying)|(has|have) not (yet )?been deliv",
+        r"a message that you sent|(was|wasn't|were) not able to deliver|automatically rejected",
         r"no se (ha )?(pudo|puede) entregar|n'a pas pu [eê]tre (delivr|remis)",
         r"nicht zugestellt|kann nicht zugestellt|non (è|e') stato (possibile )?consegn",
     )
 )
+# Openings that only MTAs write (qmail, Exim, Postfix, Sendmail, Exchange).
+_MTA_SIGNATURE_RE = re.compile(
+    r"this is the qmail-send program|created automatically by mail delivery software|"
+    r"this is the mail ?system at host|the original message was received at|"
+    r"transcript of session follows|delivery has failed to these recipients|"
+    r"diagnostic information for administrators|this is an automatically generated delivery",
+    re.IGNORECASE,
+)
 # A delay notice (RFC 3464 "Action: delayed"): the MTA is still trying.
 WARNING_RE = re.compile(
     r"\bdelay(ed)?\b|still (undelivered|not delivered)|not (yet )?been delivered yet|"
-    r"(will|shall) (continue|keep) (to )?(try|trying|retry)|will be retried|warning message only|"
+    r"(will|shall) (continue|keep) (to )?(try|trying|retry|attempt)|attempts will continue|"
+    r"will be retried|warning message only|"
     r"this is (only )?a warning|do not need to resend|temporar(y|ily) (failure|problem|error)|"
     r"no action is required|retrying|advertencia|retrasad|aviso de retraso",
     re.IGNORECASE,
@@ -87,11 +102,18 @@ _ORIGINAL_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # Addresses that are never the failed recipient, and lines that name other things.
-_NOT_RECIPIENT_LINE_RE = re.compile(
-    r"^\s*(>?\s*)?(from|sender|reply-to|return-path|message-id|in-reply-to|references|"
-    r"reporting-mta|received|by|id|x-[\w-]+)\s*:",
-    re.IGNORECASE,
+_HEADER_NAMES = (
+    r"from|sender|reply-to|return-path|message-id|in-reply-to|references|reporting-mta|"
+    r"received|by|id|x-[\w-]+"
 )
+_OTHER_HEADER_LINE_RE = re.compile(rf"^\s*(>?\s*)?({_HEADER_NAMES})\s*:", re.IGNORECASE)
+_NOT_RECIPIENT_LINE_RE = re.compile(rf"^\s*(>?\s*)?({_HEADER_NAMES}|to|cc)\s*:", re.IGNORECASE)
+
+
+def _clean_address(address: str) -> str:
+    """Lowercase, without quoting debris or an X.400-style ``SMTP=`` prefix."""
+    address = re.sub(r"^.*\b(smtp|rfc822)[=:]", "", address, flags=re.IGNORECASE)
+    return address.strip(".'`=").lower()
 
 
 def cut_original(text: str) -> str:
@@ -105,13 +127,20 @@ def text_recipients(notice: str, *, exclude: set[str]) -> list[str]:
 
     Skipped: the report's own From/To (the daemon and us), daemon-like addresses, lines
     that are headers of something else, and Message-IDs (they look like addresses).
+    ``To:``/``Cc:`` lines summarise the original message: used only if nothing else is found.
     """
+    return _notice_addresses(notice, exclude, _NOT_RECIPIENT_LINE_RE) or _notice_addresses(
+        notice, exclude, _OTHER_HEADER_LINE_RE
+    )
+
+
+def _notice_addresses(notice: str, exclude: set[str], skip: re.Pattern[str]) -> list[str]:
     found: list[str] = []
     for line in notice.splitlines():
-        if _NOT_RECIPIENT_LINE_RE.match(line):
+        if skip.match(line):
             continue
         for match in ADDRESS_RE.finditer(line):
-            address = match.group(0).strip(".").lower()
+            address = _clean_address(match.group(0))
             local = address.split("@")[0]
             before = line[: match.start()].rstrip()
             if before.endswith("<") and line[match.end() : match.end() + 1] == ">":
@@ -119,7 +148,7 @@ def text_recipients(notice: str, *, exclude: set[str]) -> list[str]:
             if (
                 address in exclude
                 or DAEMON_LOCAL_RE.match(local)
-                or re.search(r"(message-?id|msgid|id)[:=]?$", before, re.IGNORECASE)
+                or re.search(r"(^|[^a-z])(message-?id|msg-?id|id)\s*[:=]?$", before, re.I)
             ):
                 continue
             found.append(address)
@@ -155,6 +184,10 @@ def classify(message: Message) -> DsnReport | None:
     report_type = _report_type(message)
     if report_type == "delivery-status":
         return _standard_dsn(message)
+    if report_type == "disposition-notification" and _MDN_REJECTED_RE.search(_report_text(message)):
+        # An MDN sent automatically with "deleted" (RFC 8098 §3.2.6): a sieve/vacation
+        # filter refused the message, which for us is a failed delivery.
+        return _standard_dsn(message, action="failed")
     if report_type:
         # MDNs (RFC 8098), ARF feedback (RFC 5965) and unknown report types: automatic
         # mail, but not a failed delivery of one of our recipients.
@@ -162,17 +195,23 @@ def classify(message: Message) -> DsnReport | None:
     return _free_text(message)
 
 
-def is_hard(report: DsnReport) -> bool:
+def is_hard(*, permanent: bool, status: str, diagnostic: str) -> bool:
     """True when the failed address itself is bad (unknown user/host, moved): stop mailing it.
 
     A permanent failure for other reasons (policy, spam filter, full mailbox) may succeed
-    later, so only RFC 3463 addressing statuses (X.1.x) or their usual wording count.
+    later, so only RFC 3463 addressing statuses (5.1.x) or their usual wording count.
     """
-    if not report.permanent:
+    if not permanent:
         return False
-    if report.status.startswith("5.1."):
+    quoted = _STATUS_RE.search(diagnostic)  # the remote server's own code is more specific
+    code = quoted.group(0) if quoted else status
+    if code in ("5.1.7", "5.1.8") or re.search(r"\bsender\b", diagnostic, re.IGNORECASE):
+        return False  # RFC 3463: the problem is our sender address, not the recipient
+    if code.startswith("5.1."):
         return True
-    return bool(_HARD_WORDING_RE.search(report.diagnostic))
+    if code[2:3] not in ("", "0"):
+        return False  # a specific non-addressing class: mailbox (5.2), policy (5.7)...
+    return bool(_HARD_WORDING_RE.search(diagnostic))
 
 
 _HARD_WORDING_RE = re.compile(
@@ -202,9 +241,12 @@ def _report_type(message: Message) -> str:
     return "delivery-status" if message.get_content_type() == "multipart/report" else ""
 
 
-def _standard_dsn(message: Message) -> DsnReport:
+def _standard_dsn(message: Message, action: str = "") -> DsnReport:
     """Read the per-recipient fields of the delivery-status part (RFC 3464 §2.3)."""
     records = _status_records(message)
+    if action:
+        for record in records:
+            record.setdefault("action", action)
     failing = [r for r in records if _record_action(r) in FAILURE_ACTIONS]
     actions = {_record_action(r) for r in records}
     human = _human_text(message)
@@ -233,39 +275,59 @@ def _standard_dsn(message: Message) -> DsnReport:
 
 
 def _record_action(record: dict[str, str]) -> str:
-    action = record.get("action", "")
+    """Normalise one recipient's Action (RFC 3464 §2.3.3), tolerating what MTAs really write."""
+    words = record.get("action", "").split()
+    action = words[0] if words else ""
     if action.startswith("deliver"):  # "deliverable" is seen in the wild for "delivered"
         return "delivered"
-    if action:
+    if action.startswith("fail"):  # "failure", "failed (bad destination mailbox)"
+        return "failed"
+    if action in ("delayed", "relayed", "expanded"):
         return action
     status = record.get("status", "")
-    return {"5": "failed", "4": "delayed", "2": "delivered"}.get(status[:1], "")
+    by_status = {"5": "failed", "4": "delayed", "2": "delivered"}.get(status[:1], "")
+    # Anything else ("error", "expired", "bounced"...) reports a failure.
+    return by_status or ("failed" if action else "")
 
 
 def _status_records(message: Message) -> list[dict[str, str]]:
     """Split the delivery-status text into one dict per recipient block."""
-    text = ""
-    for part in message.walk():
-        if part.get_content_type() in ("message/delivery-status", "message/global-delivery-status"):
-            text += _part_text(part) + "\n"
     records: list[dict[str, str]] = []
     current: dict[str, str] | None = None
-    for name, value in _fields(text):
+    for name, value in _fields(_report_text(message)):
         if name in ("final-recipient", "original-recipient"):
             if current is None or (name == "final-recipient" and current.get("final")):
                 current = {}
                 records.append(current)
             address = ADDRESS_RE.search(value.split(";", 1)[-1])
-            if address and (name == "final-recipient" or "recipient" not in current):
-                current["recipient"] = address.group(0).lower()
+            # The Original-Recipient is the address we wrote to (RFC 3464 §2.3.1): prefer it.
+            if address and (name == "original-recipient" or "recipient" not in current):
+                current["recipient"] = _clean_address(address.group(0))
             if name == "final-recipient":
                 current["final"] = "1"
         elif current is not None and name in ("action", "status", "diagnostic-code"):
-            key = "diagnostic" if name == "diagnostic-code" else name
-            match = _STATUS_RE.search(value) if name == "status" else None
-            cleaned = value.split(";", 1)[-1].strip() if key == "diagnostic" else value
-            current[key] = match.group(0) if match else cleaned.strip().lower()[:1000]
+            current.update(_field_value(name, value))
     return records
+
+
+def _field_value(name: str, value: str) -> dict[str, str]:
+    """One per-recipient field, normalised: status code only, diagnostic without its type."""
+    if name == "status":
+        match = _STATUS_RE.search(value)
+        return {"status": match.group(0) if match else ""}
+    if name == "diagnostic-code":  # "smtp; 550 5.1.1 ..." (RFC 3464 §2.3.6)
+        return {"diagnostic": value.split(";", 1)[-1].strip()[:1000]}
+    return {"action": value.strip().lower()}
+
+
+def _report_text(message: Message) -> str:
+    """The machine-readable part(s) of a report: delivery-status or disposition fields."""
+    return "\n".join(
+        _part_text(part)
+        for part in message.walk()
+        if part.get_content_type().startswith("message/")
+        and part.get_content_type().endswith(("delivery-status", "disposition-notification"))
+    )
 
 
 def _fields(text: str) -> list[tuple[str, str]]:
@@ -291,7 +353,7 @@ def _part_text(part: Message) -> str:
                 blocks.append("\n".join(f"{k}: {v}" for k, v in block.items()))
                 blocks.append(_part_text(block) if not block.is_multipart() else "")
         return "\n\n".join(blocks)
-    raw = part.get_payload(decode=True)
+    raw = _qp_bare_cr(part) or part.get_payload(decode=True)
     if isinstance(raw, bytes):
         charset = part.get_content_charset() or "utf-8"
         try:
@@ -299,6 +361,19 @@ def _part_text(part: Message) -> str:
         except LookupError:
             return raw.decode("utf-8", errors="replace")
     return str(payload)
+
+
+def _qp_bare_cr(part: Message) -> bytes | None:
+    """Decode quoted-printable written with bare CR line ends (old Mac MTAs), or None.
+
+    The stdlib decoder does not see ``=\\r`` as a soft line break and loses the rest.
+    """
+    encoded = part.get_payload(decode=False)
+    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if cte != "quoted-printable" or not isinstance(encoded, str) or "\r" not in encoded:
+        return None
+    normalised = encoded.replace("\r\n", "\n").replace("\r", "\n")
+    return quopri.decodestring(normalised.encode("utf-8", "surrogateescape"))
 
 
 def _human_text(message: Message) -> str:
@@ -321,7 +396,13 @@ def _collect_text(part: Message, chunks: list[str]) -> None:
         return
     if ctype == "text/plain" or (ctype == "text/html" and not chunks):
         text = _part_text(part)
-        chunks.append(re.sub(r"<[^>]+>", " ", text) if ctype == "text/html" else text)
+        chunks.append(_html_text(text) if ctype == "text/html" else text)
+
+
+def _html_text(markup: str) -> str:
+    """Rough text of an HTML notice: line breaks kept, tags dropped, entities decoded."""
+    markup = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>", "\n", markup)
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup)).replace("\xa0", " ")
 
 
 def _free_text(message: Message) -> DsnReport | None:
@@ -334,9 +415,17 @@ def _free_text(message: Message) -> DsnReport | None:
     body_hit = any(marker.search(head) for marker in BODY_MARKERS)
     null_path = _header(message, "Return-Path").strip() in ("<>", "")
     null_path = null_path and "return-path" in (k.lower() for k in message)
+    # A person may write "Mail delivery failed" about a problem, in words like these: without
+    # a robot sender, the notice must also be automatic or carry the returned message.
+    automatic = (
+        _has_original(message)
+        or bool(_header(message, "Auto-Submitted").strip())
+        or _header(message, "Precedence").strip().lower() in ("bulk", "junk")
+        or _ORIGINAL_RE.search(human) is not None  # the returned message, quoted inline
+    )
     if not (
         ((daemon or null_path) and (subject_hit or body_hit))
-        or (subject_hit and body_hit)
+        or (subject_hit and body_hit and (automatic or _MTA_SIGNATURE_RE.search(head)))
         or (daemon and _has_original(message))
     ):
         return None
@@ -357,7 +446,9 @@ def _is_forward(subject: str) -> bool:
 
 
 def _is_daemon(message: Message) -> bool:
-    sender = _header(message, "From")
+    # The raw value too: a malformed From may parse to nothing useful ("<>").
+    raw = next((str(v) for k, v in message.raw_items() if k.lower() == "from"), "")
+    sender = f"{_header(message, 'From')} {raw}"
     match = ADDRESS_RE.search(sender)
     local = match.group(0).split("@")[0].lower() if match else sender.strip().lower()
     return bool(DAEMON_LOCAL_RE.match(local) or DAEMON_NAME_RE.search(sender))
@@ -376,11 +467,11 @@ def _text_status(text: str) -> str:
 
 def _diagnostic(notice: str) -> str:
     """The first line that reads like an SMTP error (``550 5.1.1 ...``) or a reason."""
-    for line in notice.splitlines():
-        stripped = line.strip()
-        if re.match(r"^([45]\d\d\b|.*\b[45]\.\d{1,3}\.\d{1,3}\b)", stripped):
-            return stripped[:1000]
-    return ""
+    lines = [line.strip() for line in notice.splitlines()]
+    for line in lines:
+        if re.match(r"^([45]\d\d\b|.*\b[45]\.\d{1,3}\.\d{1,3}\b)", line):
+            return line[:1000]
+    return next((line[:1000] for line in lines if _HARD_WORDING_RE.search(line)), "")
 
 
 def _own_addresses(message: Message) -> set[str]:
@@ -428,21 +519,18 @@ def _ids_from_text(text: str) -> list[str]:
 
 
 def _quoted_text(message: Message) -> str:
-    chunks: list[str] = []
-    for part in message.walk():
-        if part.get_content_maintype() == "text":
-            chunks.append(_part_text(part))
+    chunks = [_part_text(p) for p in message.walk() if p.get_content_maintype() == "text"]
     return "\n".join(chunks)[:_MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _header(message: Message, name: str) -> str:
     try:
         value = message.get(name)
-    except Exception:  # noqa: BLE001 - a malformed header must not stop classification
+    except Exception:  # a malformed header must not stop classification
         return ""
     return "" if value is None else str(value)
 
 
 def _unique(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [i for i in items if i and not (i in seen or seen.add(i))]
+    """``items`` without blanks and repeats, in first-seen order."""
+    return list(dict.fromkeys(i for i in items if i))

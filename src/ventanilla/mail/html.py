@@ -12,7 +12,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import nh3
 from lxml import etree
 from markdownify import MarkdownConverter
@@ -94,6 +94,14 @@ _IMG_RE = re.compile(r'<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>')
 _SRC_RE = re.compile(r'(\s)src="([^"]*)"')
 
 
+# nh3 filters style *properties* but keeps their values verbatim; a value that can fetch or
+# run something (url(), old IE expression(), CSS escapes that hide either) costs the whole
+# style attribute. Same canonical-serialisation argument as above keeps this linear.
+_UNSAFE_STYLE_RE = re.compile(
+    r'\sstyle="[^"]*(?:expression|url\s*\(|image-set|@import|\\|&#)[^"]*"', re.IGNORECASE
+)
+
+
 def _block_remote_src(match: re.Match[str]) -> str:
     """Rename a non-``cid:`` ``src`` to ``data-remote-src`` so the browser fetches nothing."""
     attrs = match.group(1)
@@ -115,12 +123,14 @@ def sanitise_html(html: str) -> str:
     if not html:
         return ""
     cleaned = _CLEANER.clean(html)
+    if "style=" in cleaned:
+        cleaned = _UNSAFE_STYLE_RE.sub("", cleaned)
     if "<img" not in cleaned:
         return cleaned
     return _IMG_RE.sub(_block_remote_src, cleaned)
 
 
-class _TextConverter(MarkdownConverter):  # type: ignore[misc]
+class _TextConverter(MarkdownConverter):
     """markdownify tuned for a readable plain-text version rather than strict Markdown."""
 
     def convert_img(self, el: object, text: str, parent_tags: set[str]) -> str:
@@ -144,6 +154,17 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
+# nh3's output is canonical ('<' and '>' inside attribute values are escaped), so tags can be
+# removed with these linear regexes; only used where markdownify cannot cope.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|tr|h[1-6]|blockquote|pre|table|ul|ol)\b[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _flat_text(cleaned: str) -> str:
+    """Text of nh3-cleaned HTML with a line break per block tag (no recursion, any depth)."""
+    return html_lib.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", cleaned)))
+
+
 def html_to_text(html: str) -> str:
     """Return a plain-text version of ``html`` (Markdown-flavoured: lists, links, tables).
 
@@ -154,7 +175,11 @@ def html_to_text(html: str) -> str:
     if not html or not html.strip():
         return ""
     cleaned = _CLEANER.clean(html)
-    text = str(_CONVERTER.convert(cleaned)).replace("\xa0", " ")
+    try:
+        text = str(_CONVERTER.convert(cleaned))
+    except RecursionError:
+        text = _flat_text(cleaned)  # markdownify recurses per element: ~250 levels is enough
+    text = text.replace("\xa0", " ")
     text = _TRAILING_SPACE.sub("\n", text)
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
@@ -167,6 +192,7 @@ _QUOTE_MARKERS = re.compile(
     r"|OLK_SRC_BODY_SECTION|mail-editor-reference-message-container|type=.?cite|border-top:\s*solid",
     re.IGNORECASE,
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # Elements that *are* the quote (or the sender's signature); removed alone.
 _QUOTE_XPATH = etree.XPath(
     "//*[contains(@class,'gmail_quote') or contains(@class,'gmail_signature')"
@@ -213,12 +239,15 @@ def strip_html_quotes(html: str) -> str:
     """
     if not has_html_quote(html):
         return html
+    # lxml refuses str input that carries an XML encoding declaration (Hotmail sends one).
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         doc = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return html  # empty or unparsable: nothing we can strip safely
     for element in _QUOTE_XPATH(doc):
-        element.drop_tree()  # keeps the tail text, which is not part of the quote
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the tail text, which is not part of the quote
     cuts = _CUT_XPATH(doc)
     if cuts:
         _cut_from(cuts[0])  # results are in document order: the first starts the quote

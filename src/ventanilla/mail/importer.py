@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import Exists, OuterRef
 
 from ventanilla.mail.ingest import ingest_raw
 from ventanilla.mail.models import InboundMessage, InboundState
@@ -76,21 +77,25 @@ class Processed:
 
 
 def _classify(inbound_id: int, state: str) -> Processed:
-    """Tell "opened a ticket" from "added to one" for a processed message."""
+    """Tell "opened a ticket" from "added to one" for a processed message, in one query.
+
+    The message opened its ticket when its article is the ticket's first.
+    """
     if state != InboundState.PROCESSED:
         return Processed(inbound_id, state, state)
-    inbound = InboundMessage.objects.select_related("ticket").get(pk=inbound_id)
-    if inbound.ticket is None:
-        # Processed without a ticket (nothing to attach to): nothing was created.
-        return Processed(inbound_id, state, InboundState.IGNORED)
-    first_inbound = (
-        Article.objects.filter(ticket_id=inbound.ticket.pk)
+    earlier = Article.objects.filter(ticket_id=OuterRef("ticket_id"), pk__lt=OuterRef("pk"))
+    row = (
+        Article.objects.filter(inbound_id=inbound_id)
+        .annotate(earlier=Exists(earlier))
         .order_by("pk")
-        .values_list("inbound_id", flat=True)
+        .values_list("ticket__number", "earlier")
         .first()
     )
-    outcome = "created" if first_inbound == inbound_id else "added"
-    return Processed(inbound_id, state, outcome, inbound.ticket.number)
+    if row is None:
+        # Processed without an article (nothing to attach to): nothing was created.
+        return Processed(inbound_id, state, InboundState.IGNORED)
+    number, has_earlier = row
+    return Processed(inbound_id, state, "added" if has_earlier else "created", number)
 
 
 def process_now(inbound_id: int) -> Processed:
@@ -99,18 +104,24 @@ def process_now(inbound_id: int) -> Processed:
 
 
 def import_raw(raw: bytes, *, envelope_to: Sequence[str], send_ack: bool) -> Processed:
-    """Store one message through ``ingest_raw`` and process it inline.
+    """Store one message through ``ingest_raw`` and process it inline, in one transaction.
 
     Bytes already stored count as ``already`` (re-running an import changes nothing),
     unless their processing never finished (an interrupted import): then it finishes now.
+
+    Unlike a live edge, the importer need not commit the bytes before processing: the
+    archive on disk stays the durable copy, so storing and processing share one commit
+    (one fsync instead of two). Inside it the pipeline runs in a savepoint, so a failing
+    message is still rolled back alone and quarantined with its bytes kept.
     """
-    result = ingest_raw(
-        raw, source=SOURCE, envelope_to=envelope_to, send_ack=send_ack, process=False
-    )
-    inbound = result.inbound
-    if not result.created and inbound.state != InboundState.RECEIVED:
-        return Processed(inbound.pk, inbound.state, "already")
-    return process_now(inbound.pk)
+    with transaction.atomic():
+        result = ingest_raw(
+            raw, source=SOURCE, envelope_to=envelope_to, send_ack=send_ack, process=False
+        )
+        inbound = result.inbound
+        if not result.created and inbound.state != InboundState.RECEIVED:
+            return Processed(inbound.pk, inbound.state, "already")
+        return process_now(inbound.pk)
 
 
 Progress = Callable[[int, ImportCounts], None]
@@ -128,6 +139,10 @@ def _import_item(
         # The message is still on disk; re-running the import picks it up again.
         log.warning("import of %s failed: %s", item.label, exc)
         counts.record_failure(item.label, f"database error: {exc}")
+        return
+    except Exception as exc:  # one message, whatever its fault, must never stop an import
+        log.exception("import of %s failed", item.label)
+        counts.record_failure(item.label, f"{type(exc).__name__}: {exc}")
         return
     name = OUTCOME_FIELD.get(processed.outcome)
     if name is None:
@@ -178,3 +193,12 @@ def reprocess(inbound_id: int) -> Processed | None:
     if not inbound_requeue(inbound_id=inbound_id):
         return None
     return process_now(inbound_id)
+
+
+def quarantine_reason(inbound_id: int) -> str:
+    """Return the last line of a quarantined message's error (a traceback ends with it)."""
+    error = (
+        InboundMessage.objects.filter(pk=inbound_id).values_list("error", flat=True).first() or ""
+    )
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    return lines[-1] if lines else ""

@@ -105,11 +105,14 @@ def compose_message(
     msg["X-Loop"] = mailbox.address
     if automatic:
         _mark_automatic(msg)
-    if language:
-        msg["Content-Language"] = language
-    msg.set_content(text, subtype="plain", charset="utf-8")
+    # Quoted-printable, not 8bit: the relay may not offer 8BITMIME (RFC 6152), and QP keeps
+    # mostly-ASCII Spanish text readable in the raw source.
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if html:
-        msg.add_alternative(html, subtype="html", charset="utf-8")
+        msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if language:
+        # After the body: set_content/add_alternative move or drop Content-* headers.
+        msg["Content-Language"] = language  # RFC 3282
     return msg.as_bytes()
 
 

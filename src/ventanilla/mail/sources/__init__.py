@@ -1,1 +1,1 @@
-"""Edges that receive mail (SMTP listener, ...): each stores bytes with ``ingest_raw`` and answers."""
+"""Edges that receive mail (the SMTP listener, ...): each stores bytes with ``ingest_raw``."""

@@ -64,8 +64,11 @@ class Source:
 
 
 def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key comparing runs of digits as numbers (``2.eml`` before ``10.eml``)."""
-    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in _DIGITS.split(name) if p)
+    """Sort key comparing runs of digits as numbers (``2.eml`` before ``10.eml``).
+
+    Digits sort before letters, as in plain byte order.
+    """
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in _DIGITS.split(name) if p)
 
 
 def _read_file(path: Path, label: str) -> ArchiveItem:

@@ -14,6 +14,7 @@ sessions write at the same time.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Callable
@@ -104,7 +105,11 @@ class IngestHandler:
         raw = envelope.original_content
         if raw is None:
             content = envelope.content
-            raw = content if isinstance(content, bytes) else (content or "").encode()
+            raw = (
+                content
+                if isinstance(content, bytes)
+                else (content or "").encode("utf-8", "surrogateescape")
+            )
         try:
             result = await self._ingest(bytes(raw), envelope.mail_from or "", envelope.rcpt_tos)
         except Exception:
@@ -119,7 +124,7 @@ class IngestHandler:
         self.executor.shutdown(wait=True)
 
 
-class _CappedSMTP(SMTP):  # type: ignore[misc]  # aiosmtpd ships no type information
+class _CappedSMTP(SMTP):
     """An SMTP session that says ``421`` instead of hello when too many sessions are open."""
 
     async def _handle_client(self) -> None:
@@ -127,7 +132,8 @@ class _CappedSMTP(SMTP):  # type: ignore[misc]  # aiosmtpd ships no type informa
         if handler.sessions >= handler.max_sessions:
             # RFC 5321 §3.8: a server may answer 421 and close when it cannot serve now.
             await self.push(TOO_BUSY)
-            self.transport.close()
+            if self.transport is not None:
+                self.transport.close()
             return
         handler.sessions += 1
         try:
@@ -136,7 +142,7 @@ class _CappedSMTP(SMTP):  # type: ignore[misc]  # aiosmtpd ships no type informa
             handler.sessions -= 1
 
 
-class SMTPListener(Controller):  # type: ignore[misc]  # aiosmtpd ships no type information
+class SMTPListener(Controller):
     """aiosmtpd's threaded ``Controller`` with our session class, and port 0 support."""
 
     handler: IngestHandler
@@ -147,9 +153,9 @@ class SMTPListener(Controller):  # type: ignore[misc]  # aiosmtpd ships no type 
 
     def _trigger_server(self) -> None:
         # With port 0 the OS picks the port; learn it before aiosmtpd connects to itself.
-        if self.port == 0 and self.server is not None:
+        if self.port == 0 and isinstance(self.server, asyncio.Server):
             self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+        super()._trigger_server()  # type: ignore[no-untyped-call]
 
     def stop(self, no_assert: bool = False) -> None:
         """Stop listening, then let running DB calls finish."""
@@ -177,7 +183,7 @@ def start_smtp_listener(host: str, port: int, **options: Any) -> Controller:
 
 
 def parse_listen(value: str) -> tuple[str, int]:
-    """Split ``HOST:PORT`` (or ``[v6]:PORT``) into host and port."""
+    """Split ``HOST:PORT`` (or ``[v6]:PORT``); an empty host is 127.0.0.1, never all interfaces."""
     host, sep, port = value.strip().rpartition(":")
     if not sep or not port.isdigit():
         msg = f"expected HOST:PORT, got {value!r}"

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ventanilla.mail import importer
-from ventanilla.mail.models import Mailbox
+from ventanilla.mail.models import InboundState, Mailbox
 from ventanilla.mail.sources.archive import archive_sources
 
 SUMMARY_LINES = (
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         rep.add_argument("ids", nargs="*", type=int, metavar="ID")
         rep.add_argument("--all", action="store_true", help="every quarantined message")
 
-    def handle(self, *args: Any, **options: Any) -> None:  # noqa: ANN401 - Django signature
+    def handle(self, *args: Any, **options: Any) -> None:
         """Dispatch to the subcommand."""
         if options["action"] == "import":
             self._import(options)
@@ -135,6 +135,10 @@ class Command(BaseCommand):
             result = importer.reprocess(inbound_id)
             if result is None:
                 self.stdout.write(f"#{inbound_id}: not in quarantine, skipped")
+                continue
+            if result.state == InboundState.QUARANTINED:
+                reason = importer.quarantine_reason(inbound_id)
+                self.stdout.write(f"#{inbound_id}: quarantined again: {reason}")
                 continue
             ticket = f" ({result.ticket_number})" if result.ticket_number else ""
             self.stdout.write(f"#{inbound_id}: {result.state}, {result.outcome}{ticket}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from types import FrameType
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             host, port = parse_listen(options["listen"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # aiosmtpd logs every command with peer and addresses at INFO: noise, and personal data.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         stop = threading.Event()
 
         def _on_signal(signum: int, frame: FrameType | None) -> None:

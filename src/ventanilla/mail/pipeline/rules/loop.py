@@ -1,16 +1,43 @@
-"""PLACEHOLDER rule loop (being written)."""
+"""Rule ``loop``: our own mail coming back to us (a forwarding loop or a reflection)."""
 
 from __future__ import annotations
 
+import email.utils
+
+from ventanilla.core.signing import ticket_number_from_message_id
+from ventanilla.mail.models import OutboundMessage
 from ventanilla.mail.pipeline.context import Context
+from ventanilla.mail.selectors import mailbox_addresses
 
 
 class Loop:
-    """PLACEHOLDER."""
+    """Match mail that we sent ourselves, so it is never answered or ticketed again.
+
+    Three signs, cheapest first: the message's own Message-ID is one of ours (signed, or in
+    the outbox); an ``X-Loop`` header names one of our mailboxes (our outgoing mail carries
+    ``X-Loop: <mailbox address>``, the procmail/RT convention); or the From address is one
+    of our mailboxes. Mailbox addresses are read once per message.
+    """
 
     name = "loop"
-    description = "placeholder"
+    description = "The message is our own mail coming back (Message-ID, X-Loop or From)."
 
     def check(self, ctx: Context) -> bool:
         """See `Rule`."""
+        mail = ctx.parsed
+        if mail.message_id and ticket_number_from_message_id(mail.message_id) is not None:
+            ctx.reasons.append(f"loop: our own signed Message-ID <{mail.message_id}>")
+            return True
+        ours = mailbox_addresses()
+        for value in mail.headers("X-Loop"):
+            named = {a.lower() for _, a in email.utils.getaddresses([value]) if a}
+            if named & ours:
+                ctx.reasons.append(f"loop: X-Loop: {value.strip()}")
+                return True
+        if mail.sender is not None and mail.sender.email in ours:
+            ctx.reasons.append(f"loop: sent from our own address {mail.sender.email}")
+            return True
+        if mail.message_id and OutboundMessage.objects.filter(message_id=mail.message_id).exists():
+            ctx.reasons.append(f"loop: Message-ID <{mail.message_id}> is in our outbox")
+            return True
         return False

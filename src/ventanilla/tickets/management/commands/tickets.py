@@ -26,7 +26,7 @@ class Command(BaseCommand):
         export.add_argument("--json", action="store_true", help="JSON (the only format)")
         export.add_argument("--output", type=Path, metavar="FILE", help="write here, not stdout")
 
-    def handle(self, *args: Any, **options: Any) -> None:  # noqa: ANN401 - Django signature
+    def handle(self, *args: Any, **options: Any) -> None:
         """Run the subcommand."""
         if not options["json"]:
             raise CommandError("choose a format: --json")

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Make sure the services the test suite needs are up: PostgreSQL on 127.0.0.1.
+#
+# Idempotent: when PostgreSQL already answers, it only says so. Otherwise (Debian/Ubuntu, as
+# root or with sudo) it installs PostgreSQL with apt, creates the cluster if needed, trusts
+# local TCP connections from 127.0.0.1 (a test machine's database, never a production one),
+# starts it without systemd and creates the database. Fails loudly, never silently.
+#
+# Settings (environment): PG_PORT (5432), PG_CLUSTER (main), PG_DB (ventanilla).
+set -euo pipefail
+
+PG_PORT=${PG_PORT:-5432}
+PG_CLUSTER=${PG_CLUSTER:-main}
+PG_DB=${PG_DB:-ventanilla}
+LOG_DIR=${TMPDIR:-/tmp}/ventanilla-services
+export DEBIAN_FRONTEND=noninteractive
+# A port that accepts but never answers must not hang us (libpq waits forever by default).
+export PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-3}
+
+say() { echo "services-up: $*"; }
+die() {
+    echo "services-up: ERROR: $*" >&2
+    exit 1
+}
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || SUDO=none
+    [ "$SUDO" = none ] || SUDO="sudo -n"
+fi
+as_root() {
+    [ "$SUDO" != none ] || die "need root (or sudo) to $*; install and start PostgreSQL yourself"
+    $SUDO "$@"
+}
+
+pg_answers() {
+    command -v psql >/dev/null &&
+        psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1
+}
+
+install_postgres() {
+    if command -v pg_ctlcluster >/dev/null && [ -d /usr/lib/postgresql ]; then
+        return
+    fi
+    command -v apt-get >/dev/null || die "PostgreSQL is missing and there is no apt-get here"
+    say "installing PostgreSQL with apt-get (takes about 10-30 s)"
+    as_root apt-get update -q >"$LOG_DIR/apt.log" 2>&1 || {
+        cat "$LOG_DIR/apt.log" >&2
+        die "apt-get update failed"
+    }
+    as_root apt-get install -y -q --no-install-recommends postgresql postgresql-client \
+        >>"$LOG_DIR/apt.log" 2>&1 || {
+        tail -30 "$LOG_DIR/apt.log" >&2
+        die "apt-get install postgresql failed"
+    }
+}
+
+pg_version() {
+    # The newest installed server version, e.g. 15.
+    ls /usr/lib/postgresql | sort -n | tail -1
+}
+
+ensure_cluster() {
+    local version=$1
+    if ! pg_lsclusters -h | awk '{print $1, $2}' | grep -qx "$version $PG_CLUSTER"; then
+        say "creating cluster $version/$PG_CLUSTER on port $PG_PORT"
+        as_root pg_createcluster -p "$PG_PORT" "$version" "$PG_CLUSTER" >"$LOG_DIR/createcluster.log" 2>&1 || {
+            cat "$LOG_DIR/createcluster.log" >&2
+            die "pg_createcluster failed"
+        }
+    fi
+}
+
+ensure_trust() {
+    # First matching line wins in pg_hba.conf, so our rule goes on top.
+    local hba=/etc/postgresql/$1/$PG_CLUSTER/pg_hba.conf
+    local rule="host all postgres 127.0.0.1/32 trust"
+    [ -f "$hba" ] || die "no $hba"
+    if grep -Eq '^host[[:space:]]+all[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$hba"; then
+        return 1
+    fi
+    say "trusting postgres@127.0.0.1 in $hba (test machine only)"
+    as_root sed -i "1i # added by ventanilla scripts/services-up.sh (tests)\n$rule" "$hba"
+    return 0
+}
+
+start_cluster() {
+    local version=$1 changed=$2 status
+    status=$(pg_lsclusters -h | awk -v v="$version" -v c="$PG_CLUSTER" '$1 == v && $2 == c {print $4}')
+    if [ "$status" = online ]; then
+        if [ "$changed" = yes ]; then
+            say "reloading $version/$PG_CLUSTER"
+            as_root pg_ctlcluster "$version" "$PG_CLUSTER" reload
+        fi
+        return
+    fi
+    say "starting $version/$PG_CLUSTER"
+    # No systemd in containers; and a daemon must not keep our stdout open (a piped CI step
+    # would hang forever), hence the redirections.
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" "$PG_CLUSTER" start \
+        </dev/null >"$LOG_DIR/pg-start.log" 2>&1 || {
+        cat "$LOG_DIR/pg-start.log" >&2
+        tail -20 "/var/log/postgresql/postgresql-$version-$PG_CLUSTER.log" >&2 || true
+        die "PostgreSQL did not start"
+    }
+}
+
+wait_ready() {
+    local deadline=$((SECONDS + 30))
+    until pg_answers; do
+        [ "$SECONDS" -lt "$deadline" ] ||
+            die "PostgreSQL does not answer on 127.0.0.1:$PG_PORT as user postgres after 30 s"
+        sleep 0.2
+    done
+}
+
+mkdir -p "$LOG_DIR"
+if pg_answers; then
+    say "PostgreSQL already answers on 127.0.0.1:$PG_PORT (user postgres)"
+else
+    install_postgres
+    version=$(pg_version)
+    [ -n "$version" ] || die "no PostgreSQL server version found in /usr/lib/postgresql"
+    ensure_cluster "$version"
+    changed=no
+    if ensure_trust "$version"; then changed=yes; fi
+    start_cluster "$version" "$changed"
+    wait_ready
+    say "PostgreSQL $version/$PG_CLUSTER answers on 127.0.0.1:$PG_PORT"
+fi
+if [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" != 1 ]; then
+    say "creating database $PG_DB"
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE \"$PG_DB\"" ||
+        die "cannot create database $PG_DB"
+fi
+say "ready: postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"

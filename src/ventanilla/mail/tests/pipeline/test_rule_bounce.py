@@ -1,0 +1,106 @@
+"""Rule ``bounce``: fills ``ctx.bounce``; bounces never open tickets, and join the one they name."""
+
+from __future__ import annotations
+
+import pytest
+
+from ventanilla.mail.models import InboundMessage, InboundState, Mailbox, OutboundMessage
+from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.pipeline.context import Context
+from ventanilla.mail.pipeline.rules.bounce import BounceRule
+from ventanilla.mail.tests.test_dsn import QMAIL, build_dsn, build_text_bounce
+from ventanilla.tickets.models import Ticket
+
+
+def make_ctx(raw: bytes) -> Context:
+    return Context(
+        inbound=InboundMessage(raw=raw),
+        mailbox=Mailbox(address="soporte@empresa.es"),
+        raw=raw,
+        mail=parse_message(raw),
+    )
+
+
+def test_failed_dsn_fills_bounce():
+    ctx = make_ctx(build_dsn(recipient="Nadie@Cliente.es"))
+    assert BounceRule().check(ctx)
+    assert ctx.bounce is not None
+    assert ctx.bounce.recipients == ["nadie@cliente.es"]
+    assert ctx.bounce.permanent
+    assert ctx.bounce.status == "5.1.1"
+    assert ctx.bounce.original_message_ids[0] == "SOP-orig@empresa.es"
+    assert ctx.reasons == ["Bounce (delivery-status, permanent 5.1.1): nadie@cliente.es"]
+
+
+def test_delayed_dsn_is_a_temporary_bounce():
+    ctx = make_ctx(build_dsn(action="delayed", status="4.4.7"))
+    assert BounceRule().check(ctx)
+    assert ctx.bounce is not None
+    assert not ctx.bounce.permanent
+
+
+def test_prose_bounce_fills_bounce():
+    ctx = make_ctx(
+        build_text_bounce(
+            sender="MAILER-DAEMON@mx.cliente.es", subject="failure notice", body=QMAIL
+        )
+    )
+    assert BounceRule().check(ctx)
+    assert ctx.bounce is not None
+    assert ctx.bounce.recipients == ["nadie@cliente.es"]
+    assert ctx.bounce.original_message_ids == ["SOP-ack-1@empresa.es", "first@cliente.es"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        build_dsn(action="delivered", status="2.0.0"),
+        build_dsn(report_type="disposition-notification"),
+        build_dsn(report_type="feedback-report"),
+        build_text_bounce(sender="lucia@cliente.es", subject="Hola", body="¿Qué tal?"),
+    ],
+    ids=["success-dsn", "mdn", "arf", "customer"],
+)
+def test_not_a_bounce(raw):
+    ctx = make_ctx(raw)
+    assert not BounceRule().check(ctx)
+    assert ctx.bounce is None
+    assert ctx.reasons == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bounce_about_no_ticket_is_ignored(deliver):
+    inbound = deliver(build_dsn(original_id="<desconocido@otra.es>"))
+    assert inbound.state == InboundState.IGNORED, inbound.error
+    assert "bounce" in inbound.rule_hits
+    assert not Ticket.objects.exists()
+    assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("via", ["message-id", "references"])
+def test_bounce_about_a_ticket_is_attached_without_status_change(deliver, make_mail, via):
+    first = deliver(make_mail(message_id="<pedido-1@cliente.es>"))
+    ticket = Ticket.objects.get()
+    status = ticket.status
+    outbound_before = OutboundMessage.objects.count()
+    if via == "message-id":
+        headers = (
+            "From: lucia@cliente.es\nTo: soporte@empresa.es\nMessage-ID: <pedido-1@cliente.es>\n"
+        )
+    else:
+        headers = (
+            "From: soporte@empresa.es\nMessage-ID: <x9@empresa.es>\n"
+            "References: <pedido-1@cliente.es>\n"
+        )
+    inbound = deliver(build_dsn(original_headers=headers, recipient="lucia@cliente.es"))
+    assert first.state == InboundState.PROCESSED
+    assert inbound.state == InboundState.PROCESSED, inbound.error
+    assert inbound.ticket_id == ticket.pk
+    assert Ticket.objects.count() == 1
+    article = ticket.articles.order_by("pk").last()
+    assert article is not None
+    assert article.kind == "bounce"
+    ticket.refresh_from_db()
+    assert ticket.status == status
+    assert OutboundMessage.objects.count() == outbound_before  # a bounce is never answered
