@@ -13,6 +13,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_mailbox_cache():
+    """Tests flush tables without signals; never let one test see another's mailboxes."""
+    from ventanilla.mail.selectors import mailbox_cache_clear
+
+    mailbox_cache_clear()
+    yield
+    mailbox_cache_clear()
+
+
 @pytest.fixture
 def mailbox(db):
     """The demo support mailbox ``soporte@empresa.es`` with prefix SOP."""

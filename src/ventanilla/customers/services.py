@@ -8,7 +8,7 @@ from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def customer_upsert_from_mail(*, email: str, name: str, language: str = "") -> Customer:
     """Return the customer for ``email``, creating it or filling in what we learnt.
 
@@ -17,11 +17,11 @@ def customer_upsert_from_mail(*, email: str, name: str, language: str = "") -> C
     """
     address = db_safe(email.strip().lower())
     name = db_safe(name)
-    customer, created = Customer.objects.get_or_create(
-        email=address, defaults={"name": name[:200], "language": language}
-    )
-    if created:
-        return customer
+    customer = Customer.objects.filter(email=address).first()
+    if customer is None:
+        # No get_or_create savepoint: a concurrent insert of the same address fails the
+        # caller's transaction with IntegrityError, and the message is simply retried.
+        return Customer.objects.create(email=address, name=name[:200], language=language)
     changed: list[str] = []
     if name and name[:200] != customer.name:
         customer.name = name[:200]

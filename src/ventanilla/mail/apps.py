@@ -12,6 +12,13 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self) -> None:
-        """Register the huey tasks with the consumer."""
+        """Register the huey tasks and keep the mailbox cache honest."""
+        from django.db.models.signals import post_delete, post_save
+
+        from ventanilla.mail.models import Mailbox
+        from ventanilla.mail.selectors import mailbox_cache_clear
+
+        post_save.connect(mailbox_cache_clear, sender=Mailbox, dispatch_uid="mailbox-cache-save")
+        post_delete.connect(mailbox_cache_clear, sender=Mailbox, dispatch_uid="mailbox-cache-del")
         from ventanilla.mail import tasks  # noqa: F401
         from ventanilla.mail.outbound import tasks as outbound_tasks  # noqa: F401

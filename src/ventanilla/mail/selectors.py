@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from ventanilla.mail.models import InboundMessage, InboundState, Mailbox
+
+# Mailboxes change rarely and are read several times per message (recipient routing, loop
+# checks, participants, the ack), so the active set is cached briefly per process. Saving or
+# deleting a mailbox here clears it (signals in apps.py); other processes see it within
+# _MAILBOX_TTL seconds.
+_MAILBOX_TTL = 5.0
+_mailbox_cache: tuple[float, list[Mailbox]] | None = None
+
+
+def mailboxes_cached() -> list[Mailbox]:
+    """Return every mailbox (active or not), from a short-lived per-process cache."""
+    global _mailbox_cache
+    now = time.monotonic()
+    if _mailbox_cache is None or now - _mailbox_cache[0] > _MAILBOX_TTL:
+        _mailbox_cache = (now, list(Mailbox.objects.order_by("pk")))
+    return _mailbox_cache[1]
+
+
+def mailbox_cache_clear(**_: object) -> None:
+    """Forget the cached mailboxes (connected to Mailbox save/delete signals)."""
+    global _mailbox_cache
+    _mailbox_cache = None
 
 
 def mailbox_for_recipients(recipients: Iterable[str]) -> Mailbox | None:
@@ -12,7 +35,7 @@ def mailbox_for_recipients(recipients: Iterable[str]) -> Mailbox | None:
     wanted = [r.strip().lower() for r in recipients if r and "@" in r]
     if not wanted:
         return None
-    by_address = {m.address.lower(): m for m in Mailbox.objects.filter(active=True)}
+    by_address = {m.address.lower(): m for m in mailboxes_cached() if m.active}
     for address in wanted:
         if address in by_address:
             return by_address[address]
@@ -26,12 +49,12 @@ def mailbox_accepts(address: str) -> bool:
 
 def mailbox_default() -> Mailbox | None:
     """Return the mailbox for mail whose recipients name none (the first active one)."""
-    return Mailbox.objects.filter(active=True).order_by("pk").first()
+    return next((m for m in mailboxes_cached() if m.active), None)
 
 
 def mailbox_addresses() -> set[str]:
     """Return every mailbox address, lowercased (our own addresses, for loop checks)."""
-    return {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    return {m.address.lower() for m in mailboxes_cached()}
 
 
 def inbound_stuck(*, older_than_seconds: int = 60) -> list[int]:

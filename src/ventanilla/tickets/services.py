@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ventanilla.core.text import db_safe
@@ -25,25 +26,26 @@ from ventanilla.tickets.states import status_after_customer_mail, ticket_transit
 
 
 def ticket_number_next(*, prefix: str, when: datetime) -> str:
-    """Allocate the next ticket number for ``prefix`` in ``when``'s year (never reused)."""
+    """Allocate the next ticket number for ``prefix`` in ``when``'s year (never reused).
+
+    An atomic ``UPDATE ... SET last = last + 1`` takes the row lock for the rest of the
+    caller's transaction, so two workers can never get the same number.
+    """
     year = timezone.localtime(when).year
-    for _ in range(3):
+    counters = TicketCounter.objects.filter(prefix=prefix, year=year)
+    if not counters.update(last=F("last") + 1):
         try:
             with transaction.atomic():
-                counter, _created = TicketCounter.objects.select_for_update().get_or_create(
-                    prefix=prefix, year=year
-                )
-                counter.last += 1
-                counter.save(update_fields=["last"])
-                return f"{prefix}-{year}-{counter.last:05d}"
+                TicketCounter.objects.create(prefix=prefix, year=year, last=1)
+            return f"{prefix}-{year}-{1:05d}"
         except IntegrityError:
-            # Two first tickets of the year raced to create the counter row; retry.
-            continue
-    msg = f"could not allocate a ticket number for {prefix}-{year}"
-    raise RuntimeError(msg)
+            # Another worker created this year's row first: take the next number from it.
+            counters.update(last=F("last") + 1)
+    last = counters.values_list("last", flat=True).get()
+    return f"{prefix}-{year}-{last:05d}"
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def ticket_create_from_mail(
     *,
     mailbox: Mailbox,
@@ -70,7 +72,7 @@ def ticket_create_from_mail(
     return ticket
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def ticket_customer_replied(*, ticket: Ticket) -> None:
     """Move the ticket after a customer's new mail (pending → open, resolved/closed → open)."""
     target = status_after_customer_mail(ticket.status)
@@ -78,7 +80,7 @@ def ticket_customer_replied(*, ticket: Ticket) -> None:
         ticket_transition(ticket=ticket, to=target, reason="customer-mail")
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def article_add(
     *,
     ticket: Ticket,

@@ -56,12 +56,16 @@ def test_processing_waits_for_commit(mailbox, make_mail):
 def test_nothing_stored_when_the_caller_rolls_back(mailbox, make_mail):
     from django.db import transaction
 
-    class Boom(Exception):
+    class CallerError(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        ingest_raw(make_mail(), source="smtp", envelope_to=[mailbox.address])
-        raise Boom
+    def store_then_fail():
+        with transaction.atomic():
+            ingest_raw(make_mail(), source="smtp", envelope_to=[mailbox.address])
+            raise CallerError
+
+    with pytest.raises(CallerError):
+        store_then_fail()
     assert not InboundMessage.objects.exists()
 
 

@@ -15,7 +15,9 @@ def test_new_mail_then_reply_threads(deliver, make_mail):
     ticket = Ticket.objects.get()
     assert ticket.number.startswith("SOP-")
     reply = deliver(
-        make_mail(subject="Re: otra cosa", in_reply_to="<m1@cliente.es>", message_id="<m2@cliente.es>")
+        make_mail(
+            subject="Re: otra cosa", in_reply_to="<m1@cliente.es>", message_id="<m2@cliente.es>"
+        )
     )
     assert reply.state == InboundState.PROCESSED, reply.error
     assert Ticket.objects.count() == 1

@@ -24,7 +24,8 @@ def _mail_with_files() -> bytes:
     msg["Message-ID"] = "<att@cliente.es>"
     msg.set_content("Adjunto la factura y una captura.")
     msg.add_alternative('<p>Mira: <img src="cid:captura1@cliente.es"></p>', subtype="html")
-    msg.get_payload()[1].add_related(
+    html_part = next(p for p in msg.iter_parts() if p.get_content_type() == "text/html")
+    html_part.add_related(
         PNG, maintype="image", subtype="png", cid="<captura1@cliente.es>", filename="captura.png"
     )
     msg.add_attachment(PDF, maintype="application", subtype="pdf", filename="Factura año.pdf")

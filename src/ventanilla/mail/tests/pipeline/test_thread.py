@@ -1,4 +1,4 @@
-"""The thread step: signed token, known Message-IDs (in and out), subject number with party check."""
+"""The thread step: signed token, known Message-IDs (in and out), subject number if a party."""
 
 from __future__ import annotations
 
