@@ -138,5 +138,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": config.env("VENTANILLA_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    "loggers": {
+        # run_huey adds its own handler when "huey" has none: give it ours, once.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # aiosmtpd logs every command, with addresses, at INFO.
+        "mail.log": {"level": "WARNING"},
+    },
 }

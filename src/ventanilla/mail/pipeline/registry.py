@@ -2,7 +2,7 @@
 
 To add a step: write the class in ``rules/<noun>.py`` or ``handlers/<noun>.py`` (with
 ``name`` and ``description``), add it to ``RULES`` or ``HANDLERS`` below, put its name in
-``INBOUND_CHAIN`` or ``INBOUND_PIPELINE`` where it belongs, and add
+``RAW_CHAIN``, ``INBOUND_CHAIN`` or ``INBOUND_PIPELINE`` where it belongs, and add
 ``mail/tests/pipeline/test_<noun>.py``. Nothing is discovered by scanning modules.
 """
 
@@ -58,8 +58,10 @@ HANDLERS: dict[str, Handler] = {
 
 # (rule, action): every rule is checked, in this order, and every hit's action applies;
 # QUARANTINE and DISCARD stop the message at once (Mailman's chain, without jumps).
+# RAW_CHAIN runs on the bytes before parsing, so a huge message is never parsed at all.
+RAW_CHAIN: tuple[tuple[str, Action], ...] = (("oversize", Action.QUARANTINE),)
+
 INBOUND_CHAIN: tuple[tuple[str, Action], ...] = (
-    ("oversize", Action.QUARANTINE),
     ("loop", Action.DISCARD),
     ("blocked-sender", Action.DISCARD),
     ("bounce", Action.BOUNCE),

@@ -12,9 +12,9 @@ from ventanilla.mail.pipeline.context import Context, MailKind, Outcome
 log = logging.getLogger(__name__)
 
 
-def apply_chain(ctx: Context) -> None:
-    """Check every rule in ``INBOUND_CHAIN`` order and apply each hit's action."""
-    for name, action in registry.INBOUND_CHAIN:
+def apply_chain(ctx: Context, chain: tuple[tuple[str, Action], ...]) -> None:
+    """Check every rule of ``chain`` in order and apply each hit's action."""
+    for name, action in chain:
         if not registry.RULES[name].check(ctx):
             ctx.rule_misses.append(name)
             continue
@@ -35,9 +35,12 @@ def apply_chain(ctx: Context) -> None:
 
 
 def run_pipeline(ctx: Context) -> None:
-    """Parse ``ctx.raw``, apply the chain, then run the handlers until one stops."""
+    """Check the raw bytes, parse, apply the chain, then run the handlers until one stops."""
+    apply_chain(ctx, registry.RAW_CHAIN)
+    if ctx.stopped:
+        return
     ctx.mail = parse_message(ctx.raw)
-    apply_chain(ctx)
+    apply_chain(ctx, registry.INBOUND_CHAIN)
     for name in registry.INBOUND_PIPELINE:
         if ctx.stopped:
             break

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ventanilla.mail.pipeline.context import Context, MailKind, Outcome
 from ventanilla.tickets import events
 from ventanilla.tickets.services import ticket_create_from_mail, ticket_customer_replied
+
+
+def _received_at(ctx: Context) -> datetime:
+    """When the request was received: now, or for imported history the mail's own date.
+
+    An imported archive must keep its original dates (a ticket from 2019 was not received
+    today); a Date header in the future or missing falls back to the import time.
+    """
+    date = ctx.parsed.date
+    stored = ctx.inbound.received_at
+    if ctx.inbound.source == "import" and date is not None and date.tzinfo is not None:
+        return min(date, stored)
+    return stored
 
 
 class OpenOrUpdateTicket:
@@ -42,7 +57,7 @@ class OpenOrUpdateTicket:
             mailbox=ctx.mailbox,
             customer=ctx.customer,
             subject=ctx.parsed.subject,
-            received_at=ctx.inbound.received_at,
+            received_at=_received_at(ctx),
             language=ctx.language,
             possible_spoof=ctx.possible_spoof,
             inbound_id=ctx.inbound.pk,

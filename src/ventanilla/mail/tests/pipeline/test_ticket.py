@@ -68,3 +68,24 @@ def test_customer_reply_reopens_resolved(make_ctx, make_mail):
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN
     assert not ctx.created_ticket
+
+
+def test_imported_history_keeps_its_original_date(mailbox, make_mail):
+    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.mail.services import inbound_process
+
+    raw = make_mail(subject="Histórico").replace(
+        b"Date: Tue, 24 Nov 2026 09:30:00 +0000", b"Date: Mon, 04 Mar 2019 10:00:00 +0100"
+    )
+    inbound = ingest_raw(raw, source="import", envelope_to=[mailbox.address], process=False)
+    inbound_process(inbound_id=inbound.inbound.pk)
+    ticket = Ticket.objects.get()
+    assert ticket.received_at.isoformat() == "2019-03-04T09:00:00+00:00"
+    assert ticket.number.startswith("SOP-2019-")
+
+
+def test_live_mail_is_received_now_whatever_its_date_says(make_ctx, make_mail):
+    ctx = make_ctx(make_mail(subject="Fecha rara"))
+    ResolveCustomer().process(ctx)
+    OpenOrUpdateTicket().process(ctx)
+    assert ctx.ticket.received_at == ctx.inbound.received_at
