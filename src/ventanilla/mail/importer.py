@@ -14,13 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef
 
 from ventanilla.mail.ingest import ingest_raw
 from ventanilla.mail.models import InboundMessage, InboundState
-from ventanilla.mail.services import inbound_process, inbound_requeue
+from ventanilla.mail.services import inbound_process_detailed, inbound_requeue
 from ventanilla.mail.sources.archive import ArchiveItem, Source, archive_sources
-from ventanilla.tickets.models import Article
 
 log = logging.getLogger(__name__)
 
@@ -76,31 +74,16 @@ class Processed:
     ticket_number: str = ""
 
 
-def _classify(inbound_id: int, state: str) -> Processed:
-    """Tell "opened a ticket" from "added to one" for a processed message, in one query.
-
-    The message opened its ticket when its article is the ticket's first.
-    """
-    if state != InboundState.PROCESSED:
-        return Processed(inbound_id, state, state)
-    earlier = Article.objects.filter(ticket_id=OuterRef("ticket_id"), pk__lt=OuterRef("pk"))
-    row = (
-        Article.objects.filter(inbound_id=inbound_id)
-        .annotate(earlier=Exists(earlier))
-        .order_by("pk")
-        .values_list("ticket__number", "earlier")
-        .first()
-    )
-    if row is None:
-        # Processed without an article (nothing to attach to): nothing was created.
-        return Processed(inbound_id, state, InboundState.IGNORED)
-    number, has_earlier = row
-    return Processed(inbound_id, state, "added" if has_earlier else "created", number)
-
-
 def process_now(inbound_id: int) -> Processed:
     """Run the pipeline on one stored message in this process and classify the result."""
-    return _classify(inbound_id, inbound_process(inbound_id=inbound_id))
+    result = inbound_process_detailed(inbound_id=inbound_id)
+    if result.state != InboundState.PROCESSED:
+        return Processed(inbound_id, result.state, result.state)
+    if not result.ticket_number:
+        # Processed without an article (nothing to attach to): nothing was created.
+        return Processed(inbound_id, result.state, InboundState.IGNORED)
+    outcome = "created" if result.created_ticket else "added"
+    return Processed(inbound_id, result.state, outcome, result.ticket_number)
 
 
 def import_raw(raw: bytes, *, envelope_to: Sequence[str], send_ack: bool) -> Processed:

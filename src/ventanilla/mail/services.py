@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -24,8 +25,22 @@ _STATE_FOR_OUTCOME = {
 }
 
 
+@dataclass(frozen=True)
+class ProcessResult:
+    """How processing one message ended: its state, and the ticket it opened or joined."""
+
+    state: str
+    ticket_number: str = ""
+    created_ticket: bool = False
+
+
 def inbound_process(*, inbound_id: int) -> str:
-    """Run the pipeline on a ``received`` message in one transaction; return its new state.
+    """Run the pipeline on a ``received`` message in one transaction; return its new state."""
+    return inbound_process_detailed(inbound_id=inbound_id).state
+
+
+def inbound_process_detailed(*, inbound_id: int) -> ProcessResult:
+    """Like ``inbound_process``, also telling whether a ticket was opened (for importers).
 
     Any exception rolls the whole message back and sends it to quarantine with the error,
     so a poison message never blocks the others. Database errors are re-raised instead:
@@ -38,14 +53,14 @@ def inbound_process(*, inbound_id: int) -> str:
     except Exception as exc:
         log.warning("inbound %s quarantined: %s", inbound_id, exc)
         inbound_quarantine(inbound_id=inbound_id, error=traceback.format_exc())
-        return InboundState.QUARANTINED
+        return ProcessResult(InboundState.QUARANTINED)
 
 
 @transaction.atomic
-def _process_atomically(inbound_id: int) -> str:
+def _process_atomically(inbound_id: int) -> ProcessResult:
     inbound = InboundMessage.objects.select_for_update().filter(pk=inbound_id).first()
     if inbound is None or inbound.state != InboundState.RECEIVED:
-        return inbound.state if inbound else "missing"
+        return ProcessResult(inbound.state if inbound else "missing")
     mailbox = inbound.mailbox or mailbox_default()
     if mailbox is None:
         msg = "no mailbox is configured"
@@ -53,7 +68,8 @@ def _process_atomically(inbound_id: int) -> str:
     ctx = Context(inbound=inbound, mailbox=mailbox, raw=bytes(inbound.raw))
     run_pipeline(ctx)
     _record(ctx)
-    return inbound.state
+    number = ctx.ticket.number if ctx.ticket is not None else ""
+    return ProcessResult(inbound.state, number, ctx.created_ticket)
 
 
 def _record(ctx: Context) -> None:
