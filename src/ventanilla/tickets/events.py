@@ -55,3 +55,8 @@ def ticket_bounce_received_event(
 ) -> TicketEvent:
     """Record a delivery failure report about mail we sent on this ticket."""
     return _event(ticket, "bounce-received", recipients=recipients, permanent=permanent)
+
+
+def ticket_outbound_failed_event(*, ticket: Ticket, outbound_id: int, error: str) -> TicketEvent:
+    """Record that a mail we sent on this ticket was given up for good (shown to agents)."""
+    return _event(ticket, "outbound-failed", outbound_id=outbound_id, error=error[:1000])

@@ -3,7 +3,7 @@
 The wording comes from the mailbox's own ``MailTemplate`` for (ack, language) when there is
 one, else from the built-in translated templates ``templates/mail/ack_subject.txt`` and
 ``ack_body.txt``. Both are Django templates rendered as plain text (no HTML escaping) with
-the same context, documented in `ack_context`.
+the same context, documented in `ack_context`. Rendering is made cheap by ``render``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.template import Context, Template
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from ventanilla.mail.models import (
@@ -28,14 +26,16 @@ from ventanilla.mail.models import (
     OutboundMessage,
 )
 from ventanilla.mail.outbound.compose import one_line
+from ventanilla.mail.outbound.render import (
+    compiled,
+    mailbox_template,
+    render_builtin,
+    render_compiled,
+)
 from ventanilla.mail.outbound.services import outbound_queue
 from ventanilla.tickets.models import Ticket
 
 SUBJECT_IN_ACK_CHARS = 200
-# Compiled mailbox templates, keyed by (pk, updated_at, field): an edit changes updated_at,
-# so a stale entry is never used. Cleared when it grows (there are few templates).
-_COMPILED: dict[tuple[int, datetime | None, str], Template] = {}
-_COMPILED_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,11 @@ def ack_context(
 
 def ack_render(*, mailbox: Mailbox, language: str, context: dict[str, Any]) -> RenderedMail:
     """Render the acknowledgement in ``language``: the mailbox's template, else the built-in."""
-    custom = MailTemplate.objects.filter(
-        mailbox=mailbox, kind=MailTemplateKind.ACK, language=language
-    ).first()
+    custom = mailbox_template(mailbox_id=mailbox.pk, kind=MailTemplateKind.ACK, language=language)
     if custom is not None:
         return render_custom(custom, context)
-    with translation.override(language):
-        subject = render_to_string("mail/ack_subject.txt", context)
-        text = render_to_string("mail/ack_body.txt", context)
+    subject = render_builtin("mail/ack_subject.txt", language, context)
+    text = render_builtin("mail/ack_body.txt", language, context)
     return RenderedMail(subject=one_line(subject, 998), text=_tidy(text))
 
 
@@ -104,25 +101,12 @@ def render_custom(template: MailTemplate, context: dict[str, Any]) -> RenderedMa
     The ticket number is put in front of the subject when the template left it out: it is
     what people quote, and our subject-based threading looks for it.
     """
-    with translation.override(template.language):
-        ctx = Context(context, autoescape=False)
-        subject = one_line(_compiled(template, "subject").render(ctx), 998)
-        text = _compiled(template, "body").render(ctx)
+    subject = one_line(render_compiled(compiled(template.subject), template.language, context), 998)
+    text = render_compiled(compiled(template.body), template.language, context)
     number = str(context["ticket"]["number"])
     if number not in subject:
         subject = f"[{number}] {subject}"
     return RenderedMail(subject=subject, text=_tidy(text))
-
-
-def _compiled(template: MailTemplate, field: str) -> Template:
-    key = (template.pk, template.updated_at, field)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        compiled = Template(template.subject if field == "subject" else template.body)
-        _COMPILED[key] = compiled
-    return compiled
 
 
 def _tidy(text: str) -> str:

@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from ventanilla.config import Relay
 from ventanilla.mail.models import OutboundMessage, OutboundState
+from ventanilla.tickets import events
+from ventanilla.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +152,33 @@ def _smtp_send(row: OutboundMessage, relay: Relay) -> dict[str, tuple[int, bytes
             smtp.starttls(context=ssl.create_default_context())
         if relay.user:
             smtp.login(relay.user, relay.password)
-        return smtp.sendmail(row.envelope_from, list(row.recipients), bytes(row.raw))
+        raw = bytes(row.raw)
+        recipients = list(row.recipients)
+        options = mail_options(row, raw, recipients)
+        if options:
+            smtp.ehlo_or_helo_if_needed()
+            if not smtp.has_extn("smtputf8"):
+                # A non-ASCII local part has no ASCII form to fall back to (RFC 6530 §7
+                # downgrading needs one), so this relay can never send it.
+                msg = f"the relay does not offer SMTPUTF8 (RFC 6531), needed for {recipients}"
+                raise PermanentDeliveryError(msg)
+        return smtp.sendmail(row.envelope_from, recipients, raw, mail_options=options)
     finally:
         # Once DATA was accepted, a failing QUIT must not turn into a retry (a duplicate).
         _close_quietly(smtp)
+
+
+def mail_options(row: OutboundMessage, raw: bytes, recipients: list[str]) -> list[str]:
+    """Return the MAIL FROM parameters this message needs: ``SMTPUTF8`` or nothing.
+
+    Decided per message: only mail with a non-ASCII address in its envelope or headers
+    (RFC 6531 §3.4, RFC 6532) asks for it, so a relay without SMTPUTF8 still sends the rest.
+    ``compose`` keeps everything else ASCII (RFC 2047 words, quoted-printable bodies).
+    """
+    envelope = [row.envelope_from, *recipients]
+    if raw.isascii() and all(address.isascii() for address in envelope):
+        return []
+    return ["SMTPUTF8"]
 
 
 def _close_quietly(smtp: smtplib.SMTP) -> None:
@@ -212,9 +237,13 @@ def _record_temporary(row: OutboundMessage, error: str) -> str:
 @transaction.atomic
 def _record_permanent(row: OutboundMessage, error: str) -> str:
     log.warning("outbound %s failed permanently: %s", row.pk, error)
-    OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
+    updated = OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
         state=OutboundState.FAILED, next_attempt_at=None, last_error=error[:5000]
     )
+    # On the ticket too: the agents must learn that the customer did not get this mail.
+    ticket = Ticket.objects.filter(pk=row.ticket_id).first() if row.ticket_id else None
+    if updated and ticket is not None:
+        events.ticket_outbound_failed_event(ticket=ticket, outbound_id=row.pk, error=error)
     return OutboundState.FAILED
 
 

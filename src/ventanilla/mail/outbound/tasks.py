@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from ventanilla.mail.outbound import send
+
+log = logging.getLogger(__name__)
 
 
 @db_task()
 def outbox_send(outbound_id: int) -> str:
     """Send one outbox row (retries are scheduled by ``send`` itself, with backoff)."""
     return send.outbound_deliver(outbound_id=outbound_id)
+
+
+@db_task()
+def outbox_send_many(outbound_ids: list[int]) -> list[str]:
+    """Send the rows one transaction queued, in order (one task instead of one per row).
+
+    One row failing unexpectedly does not hold back the others; it stays queued for
+    ``outbox_flush``.
+    """
+    states: list[str] = []
+    for outbound_id in outbound_ids:
+        try:
+            states.append(send.outbound_deliver(outbound_id=outbound_id))
+        except Exception:  # logged; the row stays queued and the sweep retries it
+            log.exception("outbound %s: unexpected error while sending", outbound_id)
+            states.append("error")
+    return states
 
 
 @db_periodic_task(crontab(minute="*"))

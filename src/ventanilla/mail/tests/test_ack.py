@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from ventanilla.config import Relay
 from ventanilla.customers.services import customer_upsert_from_mail
@@ -18,6 +20,8 @@ from ventanilla.mail.models import (
     OutboundState,
 )
 from ventanilla.mail.outbound.ack import ack_context, ack_language, ack_preview, ack_render
+from ventanilla.mail.outbound.render import render_builtin
+from ventanilla.mail.parsing import parse_message
 from ventanilla.tickets.models import Ticket, TicketEvent
 from ventanilla.tickets.services import ticket_create_from_mail
 
@@ -153,6 +157,45 @@ def test_preview_uses_latest_ticket_or_sample(mailbox):
     assert latest.text == "Impresora rota\n"
 
 
+def _context(*, name="Lucía Pérez", subject="Impresora", contact="incidencias@empresa.es"):
+    return {
+        "ticket": {"number": "SOP-2026-00042", "subject": subject},
+        "received_at": "24 de noviembre de 2026 a las 10:30 (CET)",
+        "customer_name": name,
+        "mailbox": {
+            "name": "Soporte",
+            "address": "soporte@empresa.es",
+            "fallback_contact": contact,
+        },
+    }
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("template", ["mail/ack_subject.txt", "mail/ack_body.txt"])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"name": ""},
+        {"subject": ""},
+        {"contact": ""},
+        {"name": "", "subject": "", "contact": ""},
+        {"name": "\ue0000\ue001 %(number)s {{ ticket.number }}", "subject": "\ue0002\ue001"},
+        {"name": "Ana & <b>", "subject": "Tom & Jerry \"x\" 'y'"},
+    ],
+)
+def test_fast_builtin_rendering_is_exactly_django_rendering(template, language, kw):
+    context = _context(**kw)
+    with translation.override(language):
+        expected = render_to_string(template, context)
+    assert render_builtin(template, language, context) == expected
+    # Served from the cached skeleton the second time, with other values of the same shape.
+    other = _context(**{k: v + " bis" if v else v for k, v in kw.items()})
+    with translation.override(language):
+        expected = render_to_string(template, other)
+    assert render_builtin(template, language, other) == expected
+
+
 # --- Through the whole pipeline (ingest → process → outbox → .eml) ---------------------------
 
 
@@ -278,3 +321,41 @@ def test_our_ack_coming_back_is_dropped_as_a_loop(deliver, make_mail, outbox_dir
     assert "loop" in echoed.rule_hits
     assert OutboundMessage.objects.count() == 1
     assert Ticket.objects.count() == 1
+
+
+# RFC 6532 mail like /work/shared/corpus/mikel-mail/emails/rfc6532/utf8_headers.eml: UTF-8 in
+# the headers, and a sender whose local part is not ASCII.
+UTF8_HEADERS = (
+    'From: "Jöhn Doe" <jdöe@mächine.example>\r\n'
+    'To: "Märy Smith" <märy@exämple.net>\r\n'
+    "Subject: Säying Hello\r\n"
+    "Message-ID: <utf8@mächine.example>\r\n"
+    "\r\n"
+    "body\r\n"
+).encode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rfc6532_sender_gets_a_ticket_and_an_smtputf8_ack(deliver, outbox_dir):
+    inbound = deliver(UTF8_HEADERS)
+    assert inbound.state == InboundState.PROCESSED, inbound.error
+    ticket = Ticket.objects.get()
+    assert ticket.customer.email == "jdöe@mächine.example"
+    ack = OutboundMessage.objects.get()
+    assert ack.state == OutboundState.SENT
+    assert ack.recipients == ["jdöe@xn--mchine-bua.example"]
+    [eml] = outbox_dir.glob("*.eml")
+    sent = parse_message(eml.read_bytes())
+    assert [a.email for a in sent.to] == ["jdöe@xn--mchine-bua.example"]
+    assert sent.subject.startswith(f"[{ticket.number}] ")
+    assert sent.subject.endswith("Säying Hello")
+    assert _events("ack-queued")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unwritable_sender_address_gets_a_ticket_but_no_ack(deliver, make_mail, outbox_dir):
+    inbound = deliver(make_mail(sender="Lucía <lucia@cliente..es>"))
+    assert inbound.state == InboundState.PROCESSED, inbound.error
+    assert Ticket.objects.count() == 1
+    assert not OutboundMessage.objects.exists()
+    assert _events("ack-suppressed")[0].data == {"reasons": ["bad-recipient"]}

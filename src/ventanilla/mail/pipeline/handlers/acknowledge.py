@@ -11,11 +11,16 @@ Like Mailman's replybot, it stays silent for automatic mail, lists and robots (r
 their names in ``ctx.no_ack``), imports, possible spoofs and our own addresses (RFC 3834 §2:
 never answer automatic mail, never take part in a loop). Every silence is recorded as an
 ``ack-suppressed`` event with its reasons.
+
+Customer addresses are written as they are, internationalised ones included (RFC 6531/6532,
+see ``outbound.addresses``); one that cannot be written at all ("bad-recipient") silences
+the acknowledgement, never the customer's mail: the ticket is still created.
 """
 
 from __future__ import annotations
 
 from ventanilla.mail.outbound.ack import ack_language, ack_queue, ack_rate_limited
+from ventanilla.mail.outbound.addresses import address_problem
 from ventanilla.mail.outbound.compose import references_chain
 from ventanilla.mail.pipeline.context import Context, MailKind
 from ventanilla.mail.selectors import mailbox_addresses
@@ -68,6 +73,8 @@ def suppression_reasons(ctx: Context, ticket: Ticket) -> list[str]:
     recipient = ticket.customer.email.strip().lower()
     if not recipient or "@" not in recipient:
         reasons.append("no-recipient")
+    elif address_problem(recipient):
+        reasons.append("bad-recipient")
     elif recipient in mailbox_addresses():
         reasons.append("own-address")
     # Counting costs a query: only when nothing else already says no.

@@ -100,6 +100,13 @@ def _own_address(ctx):
     ctx.ticket.customer = customer_upsert_from_mail(email="ventas@empresa.es", name="")
 
 
+def _customer(email):
+    def prepare(ctx):
+        ctx.ticket.customer = customer_upsert_from_mail(email=email, name="")
+
+    return prepare
+
+
 @pytest.mark.parametrize(
     ("prepare", "reason"),
     [
@@ -109,8 +116,21 @@ def _own_address(ctx):
         (lambda ctx: setattr(ctx.mailbox, "ack_enabled", False), "ack-disabled"),
         (lambda ctx: setattr(ctx, "possible_spoof", True), "possible-spoof"),
         (_own_address, "own-address"),
+        (_customer("sin-arroba"), "no-recipient"),
+        (_customer("lucia@cliente..es"), "bad-recipient"),
+        (_customer("lucia@exa mple.es"), "bad-recipient"),
     ],
-    ids=["list", "robot", "import", "disabled", "spoof", "own-address"],
+    ids=[
+        "list",
+        "robot",
+        "import",
+        "disabled",
+        "spoof",
+        "own-address",
+        "no-at",
+        "empty-label",
+        "space",
+    ],
 )
 @pytest.mark.django_db
 def test_suppressed_and_recorded(make_ctx, prepare, reason):
@@ -158,3 +178,13 @@ def test_language(make_ctx, customer_language, detected, expected, words):
     assert _events(ctx.ticket, "ack-queued")[0].data["language"] == expected
     msg = message_from_bytes(bytes(ack.raw), policy=policy.default)
     assert msg["Content-Language"] == expected
+
+
+@pytest.mark.django_db
+def test_internationalised_customer_is_acknowledged(make_ctx):
+    ctx = make_ctx()
+    ctx.ticket.customer = customer_upsert_from_mail(email="jdöe@mächine.example", name="Jöhn")
+    _run(ctx)
+    [ack] = _acks()
+    assert ack.recipients == ["jdöe@xn--mchine-bua.example"]
+    assert "jdöe@xn--mchine-bua.example".encode() in bytes(ack.raw)
