@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ventanilla.customers.models import Customer
+    from ventanilla.mail.dsn import DsnReport
     from ventanilla.mail.models import InboundMessage, Mailbox
     from ventanilla.mail.parsed import ParsedMail
     from ventanilla.tickets.models import Article, Ticket
@@ -79,6 +80,9 @@ class Context:
     article: Article | None = None
     outcome: Outcome = Outcome.PROCESSED
     stopped: bool = False
+    # ``dsn.classify`` of the message, computed once for the rules that ask (bounce and
+    # auto-submitted): None until classified, False when the message is no report at all.
+    dsn_report: DsnReport | Literal[False] | None = None
 
     def stop(self, outcome: Outcome, reason: str) -> None:
         """End processing here with ``outcome``; the runner skips the remaining steps."""

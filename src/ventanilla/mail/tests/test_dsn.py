@@ -8,7 +8,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from ventanilla.mail.dsn import classify, cut_original, is_hard, text_recipients
+from ventanilla.mail.dsn import classify, is_hard
+from ventanilla.mail.dsn_text import cut_original, text_recipients
 
 
 def build_dsn(
@@ -134,6 +135,41 @@ def test_soft_permanent_failure_is_not_hard():
     assert not is_hard(permanent=True, status="5.2.2", diagnostic="552 mailbox full")
     assert is_hard(permanent=True, status="5.0.0", diagnostic="550 No such user here")
     assert not is_hard(permanent=False, status="4.1.1", diagnostic="user unknown")
+
+
+MIXED = (b'multipart/report; report-type="delivery-status"', b"multipart/mixed")
+
+
+@pytest.mark.parametrize(
+    "swaps",
+    [
+        [(b"multipart/report;", b"Multipart/REPORT (dsn);\n\t")],
+        [MIXED],
+        [MIXED, (b"message/delivery-status", b"Message/Delivery-Status")],
+        [MIXED, (b"message/delivery-status", b"message/global-delivery-status")],
+    ],
+    ids=["folded-comment-uppercase", "status-part-in-mixed", "uppercase-part", "global-dsn"],
+)
+def test_report_content_types_read_in_any_spelling(swaps):
+    # The raw Content-Type pre-check must let every spelling through to the real parse.
+    raw = build_dsn()
+    for old, new in swaps:
+        assert old in raw
+        raw = raw.replace(old, new, 1)
+    report = classify(parse(raw))
+    assert report is not None
+    assert report.report_type == "delivery-status"
+    assert report.recipients == ("nadie@cliente.es",)
+
+
+def test_report_word_in_a_boundary_is_still_ordinary_mail():
+    msg = EmailMessage()
+    msg["From"] = "Lucía <lucia@cliente.es>"
+    msg["Subject"] = "Informe mensual"
+    msg.set_content("Adjunto el informe.")
+    msg.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="report.pdf")
+    msg.set_boundary("report-delivery-status-b1")
+    assert classify(parse(msg.as_bytes())) is None
 
 
 @pytest.mark.parametrize(

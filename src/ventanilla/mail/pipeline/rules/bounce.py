@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import weakref
-from email.message import Message
-
 from ventanilla.mail.dsn import DsnReport, classify
 from ventanilla.mail.pipeline.context import Bounce, Context
 
-# One classification per parsed message: the bounce and auto-submitted rules both ask.
-# Keyed weakly by the stdlib message, so nothing outlives the message being processed.
-_REPORTS: weakref.WeakKeyDictionary[Message, DsnReport | None] = weakref.WeakKeyDictionary()
-
 
 def report_for(ctx: Context) -> DsnReport | None:
-    """Return ``dsn.classify`` of the context's message, computed once per message."""
-    message = ctx.parsed.message
-    if message not in _REPORTS:
-        _REPORTS[message] = classify(message)
-    return _REPORTS[message]
+    """Return ``dsn.classify`` of the context's message, computed once per message.
+
+    The bounce and auto-submitted rules both ask; the answer is kept on the context
+    (``ctx.dsn_report``), so it lives exactly as long as the message being processed.
+    """
+    if ctx.dsn_report is None:
+        ctx.dsn_report = classify(ctx.parsed.message) or False
+    return ctx.dsn_report or None
 
 
 class BounceRule:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 
+from ventanilla.mail.dsn import DsnReport
 from ventanilla.mail.models import InboundMessage, InboundState, Mailbox, OutboundMessage
 from ventanilla.mail.parsing import parse_message
 from ventanilla.mail.pipeline.context import Context
+from ventanilla.mail.pipeline.rules.auto_submitted import AutoSubmitted
 from ventanilla.mail.pipeline.rules.bounce import BounceRule
-from ventanilla.mail.tests.test_dsn import QMAIL, build_dsn, build_text_bounce
+from ventanilla.mail.tests.test_dsn import EXCHANGE, QMAIL, build_dsn, build_text_bounce
 from ventanilla.tickets.models import Ticket
 
 
@@ -49,6 +53,86 @@ def test_prose_bounce_fills_bounce():
     assert ctx.bounce is not None
     assert ctx.bounce.recipients == ["nadie@cliente.es"]
     assert ctx.bounce.original_message_ids == ["SOP-ack-1@empresa.es", "first@cliente.es"]
+
+
+def _with_headers(raw: bytes, headers: str) -> bytes:
+    return headers.encode() + raw
+
+
+def _daemon_returning_original() -> bytes:
+    """A daemon's notice in words we do not know, with the returned message attached."""
+    original = EmailMessage()
+    original["From"] = "soporte@empresa.es"
+    original["To"] = "perdida@cliente.es"
+    original["Message-ID"] = "<SOP-ack-9@empresa.es>"
+    original.set_content("Hola")
+    notice = EmailMessage()
+    notice["From"] = "MAILER-DAEMON@mx.cliente.es"
+    notice["To"] = "soporte@empresa.es"
+    notice["Subject"] = "Aviso"
+    notice.set_content("Véase el mensaje adjunto.")
+    notice.add_attachment(original)
+    return notice.as_bytes()
+
+
+NOT_DELIVERED = (
+    "Your message could not be delivered to the following recipients:\n\n"
+    "  pepa@cliente.es\n    550 5.1.1 User unknown\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "recipients", "original_id"),
+    [
+        (
+            _with_headers(
+                build_text_bounce(
+                    sender="correo@mx.cliente.es", subject="Hola", body=NOT_DELIVERED
+                ),
+                "Return-Path: <>\n",
+            ),
+            ["pepa@cliente.es"],
+            None,
+        ),
+        (_daemon_returning_original(), [], "SOP-ack-9@empresa.es"),
+        (
+            _with_headers(
+                build_text_bounce(
+                    sender="sistema@cliente.es", subject="Undeliverable: Hola", body=EXCHANGE
+                ),
+                "Auto-Submitted: auto-generated\n",
+            ),
+            ["ana.ruiz@cliente.es"],
+            None,
+        ),
+    ],
+    ids=["null-return-path-only", "daemon-with-original-only", "subject-only-automatic"],
+)
+def test_prose_bounces_with_a_single_sign_in_the_headers(raw, recipients, original_id):
+    # The free-text scan runs only when the headers show a sign (robot sender, null
+    # Return-Path, bounce subject): each of these has just one, and must still be found.
+    ctx = make_ctx(raw)
+    assert BounceRule().check(ctx)
+    assert ctx.bounce is not None
+    assert ctx.bounce.recipients == recipients
+    if original_id:
+        assert ctx.bounce.original_message_ids[0] == original_id
+
+
+def test_classification_is_kept_on_the_context():
+    dsn = make_ctx(build_dsn())
+    assert BounceRule().check(dsn)
+    assert isinstance(dsn.dsn_report, DsnReport)
+    customer = make_ctx(build_text_bounce(sender="lucia@cliente.es", subject="Hola", body="Hola"))
+    assert not BounceRule().check(customer)
+    assert customer.dsn_report is False
+
+
+def test_auto_submitted_reuses_the_bounce_rules_classification():
+    ctx = make_ctx(build_dsn(action="delivered", status="2.0.0", subject="Entregado"))
+    assert AutoSubmitted().check(make_ctx(ctx.raw))  # classified afresh: a success report
+    ctx.dsn_report = False  # as if the bounce rule had found no report: not asked again
+    assert not AutoSubmitted().check(ctx)
 
 
 @pytest.mark.parametrize(
