@@ -15,10 +15,12 @@ class MailConfig(AppConfig):
         """Register the huey tasks and keep the mailbox cache honest."""
         from django.db.models.signals import post_delete, post_save
 
-        from ventanilla.mail.models import Mailbox
+        from ventanilla.mail.models import BlockedSender, Mailbox
         from ventanilla.mail.selectors import mailbox_cache_clear
 
-        post_save.connect(mailbox_cache_clear, sender=Mailbox, dispatch_uid="mailbox-cache-save")
-        post_delete.connect(mailbox_cache_clear, sender=Mailbox, dispatch_uid="mailbox-cache-del")
+        for model in (Mailbox, BlockedSender):
+            uid = model.__name__
+            post_save.connect(mailbox_cache_clear, sender=model, dispatch_uid=f"{uid}-cache-save")
+            post_delete.connect(mailbox_cache_clear, sender=model, dispatch_uid=f"{uid}-cache-del")
         from ventanilla.mail import tasks  # noqa: F401
         from ventanilla.mail.outbound import tasks as outbound_tasks  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from ventanilla.mail.models import InboundMessage, InboundState, Mailbox
+from ventanilla.mail.models import BlockedSender, InboundMessage, InboundState, Mailbox
 
 # Mailboxes change rarely and are read several times per message (recipient routing, loop
 # checks, participants, the ack), so the active set is cached briefly per process. Saving or
@@ -24,10 +24,23 @@ def mailboxes_cached() -> list[Mailbox]:
     return _mailbox_cache[1]
 
 
+_blocked_cache: tuple[float, list[str]] | None = None
+
+
+def blocked_patterns() -> list[str]:
+    """Return the blocked-sender patterns, from a short-lived per-process cache."""
+    global _blocked_cache
+    now = time.monotonic()
+    if _blocked_cache is None or now - _blocked_cache[0] > _MAILBOX_TTL:
+        _blocked_cache = (now, list(BlockedSender.objects.values_list("pattern", flat=True)))
+    return _blocked_cache[1]
+
+
 def mailbox_cache_clear(**_: object) -> None:
-    """Forget the cached mailboxes (connected to Mailbox save/delete signals)."""
-    global _mailbox_cache
+    """Forget cached mailboxes and blocked senders (connected to their save/delete signals)."""
+    global _mailbox_cache, _blocked_cache
     _mailbox_cache = None
+    _blocked_cache = None
 
 
 def mailbox_for_recipients(recipients: Iterable[str]) -> Mailbox | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ventanilla.mail.models import BlockedSender
 from ventanilla.mail.pipeline.context import Context
+from ventanilla.mail.selectors import blocked_patterns
 
 
 def pattern_matches(pattern: str, address: str) -> bool:
@@ -44,8 +44,7 @@ class BlockedSenderRule:
         senders = _senders(ctx)
         if not senders:
             return False
-        # One query per message; the list is small and read whole.
-        patterns = list(BlockedSender.objects.values_list("pattern", flat=True))
+        patterns = blocked_patterns()
         for address in senders:
             for pattern in patterns:
                 if pattern_matches(pattern, address):

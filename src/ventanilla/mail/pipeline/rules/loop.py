@@ -10,6 +10,14 @@ from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.selectors import mailbox_addresses
 
 
+def _in_outbox(message_id: str, ours: set[str]) -> bool:
+    """Return True when ``message_id`` is one we sent (we only mint ids on our domains)."""
+    domain = message_id.rpartition("@")[2].lower()
+    if not domain or not any(address.endswith("@" + domain) for address in ours):
+        return False
+    return OutboundMessage.objects.filter(message_id=message_id).exists()
+
+
 class Loop:
     """Match mail that we sent ourselves, so it is never answered or ticketed again.
 
@@ -37,7 +45,7 @@ class Loop:
         if mail.sender is not None and mail.sender.email in ours:
             ctx.reasons.append(f"loop: sent from our own address {mail.sender.email}")
             return True
-        if mail.message_id and OutboundMessage.objects.filter(message_id=mail.message_id).exists():
+        if _in_outbox(mail.message_id, ours):
             ctx.reasons.append(f"loop: Message-ID <{mail.message_id}> is in our outbox")
             return True
         return False
