@@ -33,7 +33,7 @@ FOLDERS = {
     "django-helpdesk": (0, 0),
     "flanker": (1, 0),
     "freescout": (0, 0),
-    "mikel-mail": (4, 1),
+    "mikel-mail": (4, 0),
     "php-mime-mail-parser": (4, 0),
     "reply-mailgun-talon": (0, 0),
     "spamscope-mail-parser": (1, 0),

@@ -616,3 +616,72 @@ def test_lenient_attachment_names(headers, expected):
         )
     )
     assert [a.filename for a in parse_message(raw).attachments] == [expected]
+
+
+def test_related_root_named_by_start_parameter():
+    # RFC 2387 §3.2: "start" names the root by Content-ID; it need not be the first part.
+    entity = multipart(
+        "related",
+        part("image/png", PNG, "Content-ID: <logo@x>", "Content-Transfer-Encoding: base64"),
+        part("text/html", '<img src="cid:logo@x">', "Content-ID: < raiz@x >"),
+    ).replace('boundary="b1"', 'boundary="b1"; start="<raiz@x>"', 1)
+    mail = parse_message(mime(entity))
+    assert mail.html == '<img src="cid:logo@x">'
+    assert [(a.content_id, a.inline, a.content) for a in mail.attachments] == [
+        ("logo@x", True, b"\x89PNG fake")
+    ]
+
+
+def test_long_references_keep_the_root_and_the_newest():
+    refs = " ".join(f"<r{i}@x>" for i in range(150))
+    mail = parse_message(raw_mail(FROM, f"References: {refs}"))
+    assert mail.references == ["r0@x"] + [f"r{i}@x" for i in range(51, 150)]
+
+
+# --- the parse policy: policy.default with a header-object cache -------------------------
+
+TRICKY_HEADERS = [
+    "Subject: =?utf-8?B?wqFIb2xhIQ==?= mundo",
+    'To: "Pérez, Ana" <ana@x.es>, grupo: b@x.es, c@x.es;',
+    "Content-Type: text/plain; charset*=utf-8''%C3%B1; format=flowed (comentario)",
+    "Content-Disposition: attachment; filename*0*=utf-8''A%C3%B1o; filename*1=.pdf",
+    "Date: Tue, 3 Mar 2026 10:00:00 +0100",
+]
+
+
+def test_parse_policy_reads_headers_as_policy_default_does():
+    import email
+    import email.policy
+
+    raw = raw_mail(FROM, *TRICKY_HEADERS)
+    ours = parse_message(raw).message
+    reference = email.message_from_bytes(raw, policy=email.policy.default)
+    for name in ("Subject", "To", "Content-Type", "Content-Disposition", "Date", "From"):
+        mine, theirs = ours[name], reference[name]
+        # Each header registry makes its own classes: compare by name.
+        assert (type(mine).__name__, str(mine)) == (type(theirs).__name__, str(theirs))
+        for attr in ("params", "addresses", "datetime", "content_type"):
+            assert getattr(mine, attr, None) == getattr(theirs, attr, None), (name, attr)
+    assert ours.get_filename() == reference.get_filename() == "Año.pdf"
+    assert ours.get_param("charset") == reference.get_param("charset") == "ñ"
+
+
+def test_content_header_objects_are_built_once_per_value():
+    message = parse_message(raw_mail(FROM, *TRICKY_HEADERS)).message
+    # policy.default would build a new object on each read: the parse re-reads
+    # Content-Type several times per part, which was most of the parse time.
+    assert message["Content-Type"] is message["Content-Type"]
+    assert message["Content-Disposition"] is message["Content-Disposition"]
+    # Header objects are immutable, so two messages may share one.
+    again = parse_message(raw_mail(FROM, *TRICKY_HEADERS)).message
+    assert again["Content-Type"] is message["Content-Type"]
+
+
+def test_other_and_huge_header_values_are_not_cached():
+    name = "informe " * 80
+    raw = raw_mail(FROM, "Subject: hola", f'Content-Type: text/plain; name="{name}"')
+    message = parse_message(raw).message
+    assert message["Subject"] is not message["Subject"]  # read raw by us: rarely parsed
+    assert message["Content-Type"] is not message["Content-Type"]  # too long to keep
+    assert message["Content-Type"].params["name"] == name
+    assert parse_message(raw).subject == "hola"
