@@ -34,17 +34,20 @@ def apply_chain(ctx: Context, chain: tuple[tuple[str, Action], ...]) -> None:
         ctx.suppress_ack(name)
 
 
-def run_pipeline(ctx: Context) -> None:
-    """Check the raw bytes, parse, apply the chain, then run the handlers until one stops."""
-    apply_chain(ctx, registry.RAW_CHAIN)
-    if ctx.stopped:
-        return
-    ctx.mail = parse_message(ctx.raw)
-    apply_chain(ctx, registry.INBOUND_CHAIN)
+def _run_handlers(ctx: Context) -> None:
     for name in registry.INBOUND_PIPELINE:
         if ctx.stopped:
             break
         registry.HANDLERS[name].process(ctx)
+
+
+def run_pipeline(ctx: Context) -> None:
+    """Check the raw bytes, parse, apply the chain, then run the handlers until one stops."""
+    apply_chain(ctx, registry.RAW_CHAIN)
+    if not ctx.stopped:
+        ctx.mail = parse_message(ctx.raw)
+        apply_chain(ctx, registry.INBOUND_CHAIN)
+        _run_handlers(ctx)
     log.debug(
         "inbound %s: %s hits=%s reasons=%s", ctx.inbound.pk, ctx.outcome, ctx.rule_hits, ctx.reasons
     )
