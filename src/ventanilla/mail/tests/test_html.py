@@ -178,3 +178,29 @@ def test_deeply_nested_html_still_gives_text():
     text = html_to_text(html)
     assert "hola" in text
     assert "adiós & más" in text
+
+
+def test_pathologically_nested_html_is_flattened_quickly():
+    """nh3 takes seconds on 20,000 nested <div>s; we flatten such input first."""
+    import time
+
+    from ventanilla.mail.html import html_to_text, sanitise_html
+
+    hostile = "<div>" * 20000 + "hola<script>alert(1)</script><p>adiós</p>" + "</div>" * 20000
+    started = time.perf_counter()
+    cleaned = sanitise_html(hostile)
+    text = html_to_text(hostile)
+    assert time.perf_counter() - started < 1.0
+    assert "hola" in cleaned
+    assert "adiós" in cleaned
+    assert "alert" not in cleaned
+    assert "<script" not in cleaned
+    assert "hola" in text
+    assert "adiós" in text
+
+
+def test_normal_nesting_is_untouched():
+    from ventanilla.mail.html import sanitise_html
+
+    html = "<div>" * 50 + '<p>Hola <a href="https://x.es">enlace</a></p>' + "</div>" * 50
+    assert '<a href="https://x.es"' in sanitise_html(html)
