@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ventanilla.mail.models import InboundMessage, InboundState, Mailbox, OutboundMessage
-from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.models import InboundState, OutboundMessage
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.pipeline.rules.auto_submitted import AutoSubmitted
+from ventanilla.mail.tests.pipeline.contexts import unsaved_ctx
 from ventanilla.mail.tests.test_dsn import build_dsn
 from ventanilla.tickets.models import Ticket
 
 
 def make_ctx(raw: bytes) -> Context:
-    return Context(
-        inbound=InboundMessage(raw=raw),
-        mailbox=Mailbox(address="soporte@empresa.es"),
-        raw=raw,
-        mail=parse_message(raw),
-    )
+    return unsaved_ctx(raw)
 
 
 @pytest.mark.parametrize(

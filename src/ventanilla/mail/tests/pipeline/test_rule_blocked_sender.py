@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ventanilla.mail.models import BlockedSender, InboundMessage, InboundState
-from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.models import BlockedSender, InboundState
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.pipeline.rules.blocked import BlockedSenderRule, pattern_matches
+from ventanilla.mail.tests.pipeline.contexts import unsaved_ctx
 from ventanilla.tickets.models import Ticket
 
 
@@ -41,12 +41,7 @@ def test_pattern_matches(pattern, address, expected):
 
 
 def make_ctx(raw: bytes, mailbox, envelope_from: str = "") -> Context:
-    return Context(
-        inbound=InboundMessage(raw=raw, envelope_from=envelope_from),
-        mailbox=mailbox,
-        raw=raw,
-        mail=parse_message(raw),
-    )
+    return unsaved_ctx(raw, mailbox=mailbox, envelope_from=envelope_from)
 
 
 @pytest.mark.django_db

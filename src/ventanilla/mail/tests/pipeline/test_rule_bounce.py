@@ -7,22 +7,17 @@ from email.message import EmailMessage
 import pytest
 
 from ventanilla.mail.dsn import DsnReport
-from ventanilla.mail.models import InboundMessage, InboundState, Mailbox, OutboundMessage
-from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.models import InboundState, OutboundMessage
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.pipeline.rules.auto_submitted import AutoSubmitted
 from ventanilla.mail.pipeline.rules.bounce import BounceRule
+from ventanilla.mail.tests.pipeline.contexts import unsaved_ctx
 from ventanilla.mail.tests.test_dsn import EXCHANGE, QMAIL, build_dsn, build_text_bounce
 from ventanilla.tickets.models import Ticket
 
 
 def make_ctx(raw: bytes) -> Context:
-    return Context(
-        inbound=InboundMessage(raw=raw),
-        mailbox=Mailbox(address="soporte@empresa.es"),
-        raw=raw,
-        mail=parse_message(raw),
-    )
+    return unsaved_ctx(raw)
 
 
 def test_failed_dsn_fills_bounce():

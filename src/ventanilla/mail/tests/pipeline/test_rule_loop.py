@@ -5,17 +5,15 @@ from __future__ import annotations
 import pytest
 
 from ventanilla.core.signing import make_message_id, make_plain_message_id
-from ventanilla.mail.models import InboundMessage, InboundState, OutboundMessage
-from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.models import InboundState, OutboundMessage
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.pipeline.rules.loop import Loop
+from ventanilla.mail.tests.pipeline.contexts import unsaved_ctx
 from ventanilla.tickets.models import Ticket
 
 
 def make_ctx(raw: bytes, mailbox) -> Context:
-    return Context(
-        inbound=InboundMessage(raw=raw), mailbox=mailbox, raw=raw, mail=parse_message(raw)
-    )
+    return unsaved_ctx(raw, mailbox=mailbox)
 
 
 @pytest.mark.django_db

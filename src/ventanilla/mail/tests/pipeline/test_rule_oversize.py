@@ -5,20 +5,15 @@ from __future__ import annotations
 import pytest
 
 from ventanilla.mail.models import InboundMessage, InboundState, Mailbox
-from ventanilla.mail.parsing import parse_message
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.pipeline.rules.oversize import Oversize, size_limit
+from ventanilla.mail.tests.pipeline.contexts import unsaved_ctx
 from ventanilla.tickets.models import Ticket
 
 
 def make_ctx(raw: bytes, *, limit: int = 40 * 1024 * 1024) -> Context:
     mailbox = Mailbox(address="soporte@empresa.es", prefix="SOP", max_message_bytes=limit)
-    return Context(
-        inbound=InboundMessage(raw=raw, size=len(raw)),
-        mailbox=mailbox,
-        raw=raw,
-        mail=parse_message(raw),
-    )
+    return unsaved_ctx(raw, mailbox=mailbox)
 
 
 def test_small_message_passes(make_mail):

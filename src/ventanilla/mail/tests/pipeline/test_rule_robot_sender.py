@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ventanilla.mail.ingest import ingest_raw
-from ventanilla.mail.models import InboundMessage, InboundState, Mailbox, OutboundMessage
-from ventanilla.mail.parsing import parse_message
+from ventanilla.mail.models import InboundState, OutboundMessage
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.pipeline.rules.robot_sender import RobotSender, is_robot_address
+from ventanilla.mail.tests.pipeline.contexts import unsaved_ctx
 from ventanilla.tickets.models import Ticket
 
 
@@ -54,12 +54,7 @@ def test_people_addresses(address):
 
 
 def make_ctx(raw: bytes, envelope_from: str = "") -> Context:
-    return Context(
-        inbound=InboundMessage(raw=raw, envelope_from=envelope_from),
-        mailbox=Mailbox(address="soporte@empresa.es"),
-        raw=raw,
-        mail=parse_message(raw),
-    )
+    return unsaved_ctx(raw, envelope_from=envelope_from)
 
 
 @pytest.mark.parametrize(
