@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Make sure the services the test suite needs are up: PostgreSQL on 127.0.0.1.
+# Make sure the services the test suite needs are up: PostgreSQL on 127.0.0.1, and the
+# Debian packages whose servers the tests start themselves on free loopback ports (Dovecot
+# IMAP/LMTP, Postfix, Chromium for the browser tests; see tests/servers/).
 #
 # Idempotent: when PostgreSQL already answers, it only says so. Otherwise (Debian/Ubuntu, as
 # root or with sudo) it installs PostgreSQL with apt, creates the cluster if needed, trusts
@@ -31,6 +33,34 @@ fi
 as_root() {
     [ "$SUDO" != none ] || die "need root (or sudo) to $*; install and start PostgreSQL yourself"
     $SUDO "$@"
+}
+
+# Debian packages the test fixtures run (binaries checked, packages installed if missing).
+MAIL_PACKAGES="dovecot-imapd dovecot-lmtpd postfix chromium"
+MAIL_BINARIES="/usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp /usr/sbin/postfix /usr/lib/chromium/chromium"
+
+install_test_servers() {
+    local missing=no bin
+    for bin in $MAIL_BINARIES; do [ -x "$bin" ] || missing=yes; done
+    if [ "$missing" = no ]; then
+        say "Dovecot, Postfix and Chromium are installed"
+        return
+    fi
+    command -v apt-get >/dev/null || die "Dovecot/Postfix/Chromium are missing and there is no apt-get here"
+    say "installing $MAIL_PACKAGES with apt-get (takes about 30-60 s)"
+    # Postfix asks a question on install; "No configuration": the tests write their own.
+    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    as_root apt-get update -q >"$LOG_DIR/apt-mail.log" 2>&1 || {
+        cat "$LOG_DIR/apt-mail.log" >&2
+        die "apt-get update failed"
+    }
+    # shellcheck disable=SC2086 # word splitting of the package list is wanted
+    as_root apt-get install -y -q --no-install-recommends $MAIL_PACKAGES \
+        >>"$LOG_DIR/apt-mail.log" 2>&1 || {
+        tail -30 "$LOG_DIR/apt-mail.log" >&2
+        die "apt-get install $MAIL_PACKAGES failed"
+    }
+    for bin in $MAIL_BINARIES; do [ -x "$bin" ] || die "$bin still missing after apt-get install"; done
 }
 
 pg_answers() {
@@ -115,6 +145,7 @@ wait_ready() {
 }
 
 mkdir -p "$LOG_DIR"
+install_test_servers
 if pg_answers; then
     say "PostgreSQL already answers on 127.0.0.1:$PG_PORT (user postgres)"
 else

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ventanilla.core",
+    "ventanilla.agents",
     "ventanilla.customers",
     "ventanilla.mail",
     "ventanilla.tickets",

@@ -1,4 +1,4 @@
-"""Customer model: one row per sender address."""
+"""Customer (one row per sender address) and Organisation (a client company, by domain)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,33 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGE_CHOICES = [("es", _("Spanish")), ("en", _("English"))]
 
 
+class ServiceTier(models.TextChoices):
+    """The service level a client pays for; feeds the urgency/impact suggestion (issue 4)."""
+
+    BASIC = "basic", _("basic")
+    STANDARD = "standard", _("standard")
+    PREMIUM = "premium", _("premium")
+
+
+class Organisation(models.Model):
+    """A client company; its customers are recognised by the domain of their address."""
+
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(_("mail domain"), max_length=253, unique=True)
+    tier = models.CharField(
+        _("service tier"), max_length=16, choices=ServiceTier.choices, default=ServiceTier.STANDARD
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Customer(models.Model):
     """A person who writes to a support address, known by the lowercased address."""
 
@@ -15,6 +42,21 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     # Empty until known: set from detection on first mail, or by an agent.
     language = models.CharField(_("language"), max_length=8, blank=True, choices=LANGUAGE_CHOICES)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("organisation"),
+    )
+    # Empty: the organisation's tier applies (or standard).
+    tier = models.CharField(
+        _("service tier"), max_length=16, choices=ServiceTier.choices, blank=True
+    )
+    # Set when the sender floods us (issue 3): tickets are still created, acks are capped.
+    flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
+    flag_reason = models.CharField(_("flag reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,4 +1,4 @@
-"""Mailboxes, the raw inbound store, the outbox, mail templates and blocked senders."""
+"""Mailboxes, IMAP accounts, the raw inbound store, the outbox, templates and blocked senders."""
 
 from __future__ import annotations
 
@@ -40,6 +40,21 @@ class Mailbox(models.Model):
     max_message_bytes = models.PositiveIntegerField(
         _("largest message accepted (bytes)"), default=40 * 1024 * 1024
     )
+    team = models.ForeignKey(
+        "agents.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mailboxes",
+        verbose_name=_("team"),
+        help_text=_("New tickets of this mailbox go to this team's queue."),
+    )
+    signature = models.TextField(
+        _("signature"), blank=True, help_text=_("Added below the agent's signature in replies.")
+    )
+    # HTTP intake (issue 3): sha256 of the mailbox's secret token; the token itself is shown
+    # once, when it is generated (``ventanilla mail token ADDRESS``), and never stored.
+    intake_token_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("mailbox")
@@ -53,6 +68,76 @@ class Mailbox(models.Model):
     def domain(self) -> str:
         """Return the domain part of the address (used in our Message-IDs)."""
         return self.address.rsplit("@", 1)[-1]
+
+
+class ImapSecurity(models.TextChoices):
+    """How the IMAP connection is protected."""
+
+    TLS = "tls", _("TLS (port 993)")
+    STARTTLS = "starttls", _("STARTTLS")
+    NONE = "none", _("none (loopback and tests only)")
+
+
+class ImapAuth(models.TextChoices):
+    """How we log in."""
+
+    PASSWORD = "password", _("password")
+    XOAUTH2 = "xoauth2", _("OAuth2 (XOAUTH2)")
+
+
+class ImapAfter(models.TextChoices):
+    """What happens to a message on the server once ``ingest_raw`` has committed it."""
+
+    SEEN = "seen", _("flag as seen")
+    MOVE = "move", _("move to a folder")
+    DELETE = "delete", _("delete")
+
+
+class ImapAccount(models.Model):
+    """A mailbox on an IMAP server that we poll (or IDLE on) for new mail."""
+
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.CASCADE, related_name="imap_accounts", verbose_name=_("mailbox")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    host = models.CharField(_("host"), max_length=253)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(
+        _("security"), max_length=8, choices=ImapSecurity.choices, default=ImapSecurity.TLS
+    )
+    username = models.CharField(_("user"), max_length=320)
+    auth = models.CharField(
+        _("authentication"), max_length=8, choices=ImapAuth.choices, default=ImapAuth.PASSWORD
+    )
+    password = models.CharField(_("password"), max_length=500, blank=True)
+    # XOAUTH2: a command that prints a fresh access token (e.g. an MSAL or gcloud helper);
+    # we never store refresh tokens ourselves.
+    token_command = models.CharField(_("access-token command"), max_length=1000, blank=True)
+    folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    after = models.CharField(
+        _("after storing"), max_length=8, choices=ImapAfter.choices, default=ImapAfter.SEEN
+    )
+    move_to = models.CharField(_("move to folder"), max_length=200, blank=True)
+    batch_size = models.PositiveIntegerField(_("messages per poll"), default=200)
+    poll_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
+    use_idle = models.BooleanField(_("use IDLE when offered"), default=True)
+    # Where we are on the server (RFC 3501 §2.3.1.1): a new UIDVALIDITY means the UIDs we
+    # remember are void, and the folder is read again (duplicates are caught by sha256).
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_poll_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful poll"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+
+    class Meta:
+        verbose_name = _("IMAP account")
+        verbose_name_plural = _("IMAP accounts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username}@{self.host})"
 
 
 class InboundState(models.TextChoices):
@@ -93,6 +178,8 @@ class InboundMessage(models.Model):
     error = models.TextField(_("error"), blank=True)
     rule_hits = models.JSONField(_("rule hits"), default=list)
     reasons = models.JSONField(_("reasons"), default=list)
+    # Sender trust (issue 3): {"verdict": "pass"|"fail"|"none", "method": ..., "details": ...}
+    authentication = models.JSONField(_("authentication"), default=dict)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     ticket = models.ForeignKey(
@@ -125,6 +212,7 @@ class OutboundKind(models.TextChoices):
 
     ACK = "ack", _("acknowledgement")
     REPLY = "reply", _("reply")
+    RESOLUTION = "resolution", _("resolution notice")
     NOTIFICATION = "notification", _("notification")
 
 
@@ -167,6 +255,7 @@ class MailTemplateKind(models.TextChoices):
     """Which automatic mail a template renders."""
 
     ACK = "ack", _("acknowledgement")
+    RESOLUTION = "resolution", _("resolution notice")
 
 
 class MailTemplate(models.Model):
