@@ -117,3 +117,29 @@ def make_ctx(mailbox):
         return Context(inbound=inbound, mailbox=mailbox, raw=raw, mail=parse_message(raw))
 
     return _make
+
+
+@pytest.fixture
+def make_agent(db):
+    """Create an agent login: ``make_agent("ana", role="supervisor", teams=[team])``."""
+    from ventanilla.agents.services import agent_create
+
+    def make(username: str = "ana", *, role: str = "agent", teams=(), **kwargs):
+        return agent_create(
+            username=username,
+            email=kwargs.pop("email", f"{username}@empresa.es"),
+            password=kwargs.pop("password", "secret-pass-123"),
+            role=role,
+            teams=teams,
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def team(db):
+    """A team called Soporte with manual assignment."""
+    from ventanilla.agents.services import team_create
+
+    return team_create(name="Soporte")

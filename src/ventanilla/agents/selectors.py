@@ -1,0 +1,38 @@
+"""Reads on agents and teams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+
+from ventanilla.agents.models import AgentProfile, Role
+
+
+def agent_profile(user: AbstractBaseUser | AnonymousUser) -> AgentProfile | None:
+    """Return the agent profile of ``user``, or None for anonymous users and customers."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.agent  # type: ignore[attr-defined,no-any-return]
+    except AgentProfile.DoesNotExist:
+        return None
+
+
+def agent_role(user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """Return ``admin``/``supervisor``/``agent`` or None when ``user`` is no agent."""
+    profile = agent_profile(user)
+    return None if profile is None else profile.role
+
+
+def agent_is_available(profile: AgentProfile, *, now: datetime | None = None) -> bool:
+    """True unless the agent is away and the absence has not ended yet."""
+    if not profile.away:
+        return True
+    return profile.away_until is not None and profile.away_until <= (now or timezone.now())
+
+
+def agent_is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """True for supervisors and admins (they see and manage every queue)."""
+    return agent_role(user) in (Role.ADMIN, Role.SUPERVISOR)
