@@ -222,9 +222,41 @@ def test_demo_is_idempotent_and_keeps_the_password_private(settings, tmp_path, m
     assert mailbox.fallback_contact == "incidencias@empresa.es"
     password_file = tmp_path / "admin_password"
     assert password_file.stat().st_mode & 0o777 == 0o600
-    admin = get_user_model().objects.get()
+    admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser
     assert admin.check_password(password_file.read_text().strip())
+
+
+@pytest.mark.django_db
+def test_demo_creates_the_workspace_once(
+    settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from ventanilla.agents.models import AgentProfile
+    from ventanilla.mail.models import Mailbox, OutboundMessage
+    from ventanilla.tickets.models import Ticket
+
+    monkeypatch.delenv("VENTANILLA_ADMIN_PASSWORD", raising=False)
+    settings.VENTANILLA_HOME = tmp_path
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("demo")
+    password = (tmp_path / "admin_password").read_text().strip()
+    profiles = {p.user.username: p for p in AgentProfile.objects.select_related("user")}
+    assert {"admin", "lucia", "marta", "tom"} <= set(profiles)
+    assert profiles["admin"].role == "admin"
+    assert profiles["lucia"].role == "supervisor"
+    assert profiles["tom"].language == "en"
+    assert profiles["marta"].user.check_password(password)
+    mailbox = Mailbox.objects.get()
+    assert mailbox.team is not None
+    assert mailbox.team.members.count() == 3
+    # Five example mails, stored once although demo ran twice, none acknowledged.
+    tickets = Ticket.objects.all()
+    assert tickets.count() == 5
+    assert {t.language for t in tickets} == {"es", "en"}
+    assert not OutboundMessage.objects.filter(kind="ack").exists()
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""``ventanilla demo``: make sure the demo mailbox and an admin login exist, and print them.
+"""``ventanilla demo``: make sure the demo mailbox, logins and example tickets exist; print them.
 
 Idempotent: run it any number of times. The admin password comes from
 ``VENTANILLA_ADMIN_PASSWORD`` or is generated once and kept in ``$VENTANILLA_HOME/admin_password``
@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ventanilla.demo_data import demo_agents_ensure, demo_tickets_ensure, describe_agents
 from ventanilla.mail.models import Mailbox
 from ventanilla.mail.services import mailbox_create
 
@@ -98,9 +99,14 @@ def demo_admin(home: Path) -> tuple[str | None, str]:
 
 @transaction.atomic
 def demo_ensure() -> DemoInfo:
-    """Create (if missing) the demo mailbox and the admin superuser."""
+    """Create (if missing) the demo mailbox, the admin, the demo agents and example tickets.
+
+    The demo agents share the admin's password (one secret to print, none in the repo).
+    """
     mailbox = demo_mailbox(settings.VENTANILLA_SUPPORT_ADDRESS)
     password, source = demo_admin(Path(settings.VENTANILLA_HOME))
+    demo_agents_ensure(mailbox=mailbox, password=password)
+    demo_tickets_ensure(mailbox=mailbox)
     return DemoInfo(mailbox, ADMIN_USERNAME, password, source)
 
 
@@ -112,6 +118,7 @@ def describe(info: DemoInfo) -> list[str]:
         f"Support mailbox: {box.address} (tickets {box.prefix}-YYYY-NNNNN, "
         f"fallback contact {box.fallback_contact or '-'})",
         f"Admin login:     {info.admin_username} / {shown}  (password from {info.password_source})",
+        *describe_agents(info.admin_password),
     ]
 
 
