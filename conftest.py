@@ -12,15 +12,21 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Real servers started by the tests (fixtures ``dovecot``, ``imap_user``, ``postfix``).
+pytest_plugins = ["tests.servers.dovecot", "tests.servers.postfix"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_mailbox_cache():
     """Tests flush tables without signals; never let one test see another's mailboxes."""
     from ventanilla.mail.selectors import mailbox_cache_clear
+    from ventanilla.tickets.sla_config import sla_config_clear  # the SLA/priority snapshot
 
     mailbox_cache_clear()
+    sla_config_clear()
     yield
     mailbox_cache_clear()
+    sla_config_clear()
 
 
 @pytest.fixture

@@ -179,11 +179,13 @@ def _big_ticket_number() -> str:
 def _pages() -> list[tuple[str, str]]:
     """(label, URL) of every inbox view and the big ticket view, from the URLconf."""
     from django.urls import reverse
-    from ventanilla.tickets.inbox import INBOX_VIEWS  # the inbox views as data
 
-    pages = [(f"inbox/{name}", reverse("workspace:inbox", args=[name])) for name in INBOX_VIEWS]
+    from ventanilla.tickets.inbox import VIEWS  # the inbox views as data
+
+    slugs = [view.slug for view in VIEWS]
+    pages = [(f"inbox/{slug}", reverse("workspace:inbox", args=[slug])) for slug in slugs]
     pages.append(
-        ("inbox/open sorted by SLA", reverse("workspace:inbox", args=["open"]) + "?sort=sla")
+        ("inbox/open sorted by SLA due", reverse("workspace:inbox", args=["open"]) + "?sort=due")
     )
     pages.append(("ticket (50 articles)", reverse("workspace:ticket", args=[_big_ticket_number()])))
     return pages

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ventanilla.customers",
     "ventanilla.mail",
     "ventanilla.tickets",
+    "ventanilla.workspace",
 ]
 
 MIDDLEWARE = [
@@ -44,12 +45,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After auth: a logged-in agent's profile language wins over the browser's (issue 4).
+    "ventanilla.workspace.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "ventanilla.urls"
 WSGI_APPLICATION = "ventanilla.wsgi.application"
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "workspace:login"
 
 TEMPLATES = [
     {
@@ -61,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ventanilla.workspace.context_processors.workspace_header",
             ],
         },
     },
@@ -106,15 +113,47 @@ VENTANILLA_BLOB_DIR = VENTANILLA_HOME / "blobs"
 VENTANILLA_SUPPORT_ADDRESS = config.env("VENTANILLA_SUPPORT_ADDRESS", "soporte@empresa.es")
 VENTANILLA_SMTP_LISTEN = config.env("VENTANILLA_SMTP_LISTEN", "127.0.0.1:2525")
 VENTANILLA_WEB_LISTEN = config.env("VENTANILLA_WEB_LISTEN", "127.0.0.1:8000")
+# Absolute links in mail to agents (notifications): where the workspace is reached.
+VENTANILLA_BASE_URL = config.env("VENTANILLA_BASE_URL", "http://127.0.0.1:8000")
+# LMTP listener for delivery from Postfix/Dovecot (RFC 2033); empty: not started.
+VENTANILLA_LMTP_LISTEN = config.env("VENTANILLA_LMTP_LISTEN")
+# IMAP accounts with "use IDLE": ``ventanilla run`` adds a ``mail idle`` child when this is on
+# (without it they are polled every minute by the periodic task).
+VENTANILLA_IMAP_IDLE = config.env_bool("VENTANILLA_IMAP_IDLE")
+# STARTTLS on the SMTP and LMTP listeners when both are set (PEM files).
+VENTANILLA_TLS_CERT = config.env("VENTANILLA_TLS_CERT")
+VENTANILLA_TLS_KEY = config.env("VENTANILLA_TLS_KEY")
 VENTANILLA_MAX_MESSAGE_BYTES = int(
     config.env("VENTANILLA_MAX_MESSAGE_BYTES", str(40 * 1024 * 1024))
 )
 # A message whose processing was interrupted (worker killed) is retried this many times
 # before it goes to quarantine, so a poison message cannot loop forever (Mailman's MAX_BAK_COUNT).
 VENTANILLA_MAX_ATTEMPTS = 3
+# Ticket lifecycle (issue 4): resolved tickets close by themselves after this many days; a
+# customer's reply reopens a closed ticket within this many days of closing, later it opens
+# a new ticket linked to the old one.
+VENTANILLA_AUTO_CLOSE_DAYS = int(config.env("VENTANILLA_AUTO_CLOSE_DAYS", "7"))
+VENTANILLA_REOPEN_DAYS = int(config.env("VENTANILLA_REOPEN_DAYS", "14"))
+# The sweep retries ``received`` rows older than this: long enough for the task queued on
+# commit to run first (a smaller value only means an earlier, harmless retry).
+VENTANILLA_SWEEP_AGE_SECONDS = int(config.env("VENTANILLA_SWEEP_AGE_SECONDS", "60"))
+# Health (``/healthz``, ``ventanilla status``): past these, the report says "degraded" (503).
+VENTANILLA_HEALTH_INTAKE_LAG_SECONDS = int(config.env("VENTANILLA_HEALTH_INTAKE_LAG", "600"))
+VENTANILLA_HEALTH_IMAP_STALE_SECONDS = int(config.env("VENTANILLA_HEALTH_IMAP_STALE", "900"))
+VENTANILLA_HEALTH_OUTBOX_AGE_SECONDS = int(config.env("VENTANILLA_HEALTH_OUTBOX_AGE", "3600"))
+# Sender trust: authserv-ids of our own MX whose Authentication-Results we believe (empty:
+# none), and whether to verify DKIM ourselves when no trusted header is present.
+VENTANILLA_TRUSTED_AUTHSERV_IDS = [
+    i.strip() for i in config.env("VENTANILLA_TRUSTED_AUTHSERV_IDS").split(",") if i.strip()
+]
+VENTANILLA_DKIM_VERIFY = config.env_bool("VENTANILLA_DKIM_VERIFY", default=True)
 
 # --- Background work (huey) ------------------------------------------------------------------
 _redis_url = config.env("VENTANILLA_REDIS_URL")
+# flush_locks: a worker killed (SIGKILL, OOM) inside the sweep or the outbox flush leaves its
+# lock_task lock in the queue's store forever, and those tasks would never run again; so a
+# starting worker clears them. Both tasks are safe to run twice at once (row locks).
+_HUEY_CONSUMER = {"workers": 2, "worker_type": "thread", "flush_locks": True}
 HUEY: dict[str, object]
 if _redis_url:
     HUEY = {
@@ -122,7 +161,7 @@ if _redis_url:
         "name": "ventanilla",
         "url": _redis_url,
         "immediate": config.env_bool("VENTANILLA_HUEY_IMMEDIATE"),
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": _HUEY_CONSUMER,
     }
 else:
     HUEY = {
@@ -130,7 +169,7 @@ else:
         "name": "ventanilla",
         "filename": str(VENTANILLA_HOME / "huey.sqlite3"),
         "immediate": config.env_bool("VENTANILLA_HUEY_IMMEDIATE"),
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": _HUEY_CONSUMER,
     }
 
 LOGGING = {

@@ -179,11 +179,14 @@ def test_run_serves_mail_web_and_stops_cleanly(running):
     outbox = home / "outbox"
 
     def two_acks():
-        files = sorted(outbox.glob("*.eml"))
-        return files if len(files) >= 2 else None
+        # The outbox also holds the demo agents' assignment notifications: keep the acks.
+        mails = [
+            message_from_bytes(f.read_bytes(), policy=policy.default) for f in outbox.glob("*.eml")
+        ]
+        acks = [m for m in mails if m["To"].addresses[0].domain != "empresa.es"]
+        return acks if len(acks) >= 2 else None
 
-    files = _wait(two_acks, 60.0, "two acknowledgements", process, log)
-    acks = [message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
+    acks = _wait(two_acks, 60.0, "two acknowledgements", process, log)
     assert sorted(a["To"].addresses[0].addr_spec for a in acks) == [
         "ana@example.com",
         "ana@example.com",

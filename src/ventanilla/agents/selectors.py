@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.utils import timezone
 
 from ventanilla.agents.models import AgentProfile, Role
@@ -36,3 +36,17 @@ def agent_is_available(profile: AgentProfile, *, now: datetime | None = None) ->
 def agent_is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     """True for supervisors and admins (they see and manage every queue)."""
     return agent_role(user) in (Role.ADMIN, Role.SUPERVISOR)
+
+
+def agent_by_email(email: str) -> User | None:
+    """Return the active agent whose login address is ``email`` (case-insensitive), or None.
+
+    Two agents sharing one address would make the sender ambiguous: then nobody is returned.
+    """
+    address = email.strip()
+    if not address:
+        return None
+    users = list(
+        User.objects.filter(email__iexact=address, is_active=True, agent__isnull=False)[:2]
+    )
+    return users[0] if len(users) == 1 else None

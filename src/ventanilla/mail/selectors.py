@@ -60,6 +60,33 @@ def mailbox_accepts(address: str) -> bool:
     return Mailbox.objects.filter(address__iexact=address.strip(), active=True).exists()
 
 
+def mailbox_size_limit(address: str) -> int | None:
+    """Return the largest message ``address`` accepts, or None if it is no active mailbox.
+
+    The smaller of the mailbox's ``max_message_bytes`` and ``VENTANILLA_MAX_MESSAGE_BYTES``;
+    read from the database (not the cache) because it doubles as the RCPT check.
+    """
+    from django.conf import settings
+
+    found = (
+        Mailbox.objects.filter(address__iexact=address.strip(), active=True)
+        .values_list("max_message_bytes", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    return min(found, settings.VENTANILLA_MAX_MESSAGE_BYTES)
+
+
+def mailbox_by_key(key: str) -> Mailbox | None:
+    """Return the active mailbox whose address or ticket prefix is ``key`` (HTTP intake)."""
+    key = key.strip()
+    if not key:
+        return None
+    field = "address__iexact" if "@" in key else "prefix__iexact"
+    return Mailbox.objects.filter(active=True, **{field: key}).first()
+
+
 def mailbox_default() -> Mailbox | None:
     """Return the mailbox for mail whose recipients name none (the first active one)."""
     return next((m for m in mailboxes_cached() if m.active), None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import traceback
 from dataclasses import dataclass
 
@@ -79,6 +81,7 @@ def _record(ctx: Context) -> None:
     inbound.state = _STATE_FOR_OUTCOME[ctx.outcome]
     inbound.rule_hits = ctx.rule_hits
     inbound.reasons = db_safe(ctx.reasons)
+    inbound.authentication = ctx.authentication
     inbound.ticket = ctx.ticket
     inbound.processed_at = timezone.now()
     inbound.error = db_safe("; ".join(ctx.reasons)) if ctx.outcome is Outcome.QUARANTINED else ""
@@ -92,6 +95,7 @@ def _record(ctx: Context) -> None:
             "state",
             "rule_hits",
             "reasons",
+            "authentication",
             "ticket",
             "processed_at",
             "error",
@@ -158,3 +162,16 @@ def mailbox_create(
         default_language=default_language,
         fallback_contact=fallback_contact,
     )
+
+
+@transaction.atomic
+def mailbox_token_rotate(*, mailbox: Mailbox) -> str:
+    """Give ``mailbox`` a new HTTP intake token and return it; only its sha256 is stored.
+
+    The previous token stops working at once. The caller shows the token once.
+    """
+    token = secrets.token_urlsafe(32)
+    # Same digest as mail.sources.http.token_hash, which checks it.
+    mailbox.intake_token_sha256 = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    mailbox.save(update_fields=["intake_token_sha256"])
+    return token

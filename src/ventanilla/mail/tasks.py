@@ -8,6 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from ventanilla.mail import services
 from ventanilla.mail.selectors import inbound_stuck
+from ventanilla.mail.sources import imap_loop
 
 
 @db_task(retries=5, retry_delay=10)
@@ -21,10 +22,16 @@ def process_inbound(inbound_id: int) -> str:
 def inbound_sweep() -> int:
     """Re-run messages left ``received`` (a killed worker, a lost task); count attempts."""
     count = 0
-    for inbound_id in inbound_stuck(older_than_seconds=60):
+    for inbound_id in inbound_stuck(older_than_seconds=settings.VENTANILLA_SWEEP_AGE_SECONDS):
         if services.inbound_mark_attempt(
             inbound_id=inbound_id, max_attempts=settings.VENTANILLA_MAX_ATTEMPTS
         ):
             services.inbound_process(inbound_id=inbound_id)
             count += 1
     return count
+
+
+@db_periodic_task(crontab(minute="*"))
+def imap_poll_due() -> int:
+    """Poll every enabled IMAP account whose interval has elapsed (one poller per account)."""
+    return len(imap_loop.poll_due().polled)

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ventanilla.tickets import admin_config  # noqa: F401  (registers the configuration)
 from ventanilla.tickets.models import Article, Participant, Ticket, TicketEvent
 
 

@@ -10,3 +10,21 @@ class TicketsConfig(AppConfig):
     name = "ventanilla.tickets"
     label = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        """Register the huey tasks; clear the cached SLA configuration when it is edited."""
+        from django.db.models.signals import post_delete, post_save
+
+        from ventanilla.tickets import models
+        from ventanilla.tickets.sla_config import sla_config_clear
+
+        for model in (
+            models.PriorityCell,
+            models.SlaPolicy,
+            models.BusinessCalendar,
+            models.Holiday,
+        ):
+            uid = f"{model.__name__}-sla-cache"
+            post_save.connect(sla_config_clear, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(sla_config_clear, sender=model, dispatch_uid=f"{uid}-del")
+        from ventanilla.tickets import tasks  # noqa: F401

@@ -53,7 +53,32 @@ def _article(article: Article) -> dict[str, Any]:
         "text": article.text,
         "new_text": article.new_text,
         "html": article.html,
+        "author": article.author.get_username() if article.author else None,
         "attachments": [_attachment(a) for a in article.attachments.all()],
+    }
+
+
+def _work(ticket: Ticket) -> dict[str, Any]:
+    """Triage, assignment, lifecycle and SLA facts (issue 4)."""
+    return {
+        "priority": ticket.priority,
+        "urgency": ticket.urgency,
+        "impact": ticket.impact,
+        "triaged": ticket.triaged,
+        "team": ticket.team.name if ticket.team else None,
+        "assignee": ticket.assignee.get_username() if ticket.assignee else None,
+        "tags": sorted(tag.name for tag in ticket.tags.all()),
+        "resolution_note": ticket.resolution_note,
+        "follow_up_of": ticket.follow_up_of.number if ticket.follow_up_of else None,
+        "merged_into": ticket.merged_into.number if ticket.merged_into else None,
+        "sla": {
+            "first_response_due_at": _iso(ticket.first_response_due_at),
+            "resolution_due_at": _iso(ticket.resolution_due_at),
+            "first_response_at": _iso(ticket.first_response_at),
+            "resolved_at": _iso(ticket.resolved_at),
+            "closed_at": _iso(ticket.closed_at),
+            "breached_at": _iso(ticket.sla_breached_at),
+        },
     }
 
 
@@ -74,6 +99,7 @@ def ticket_export_dict(ticket: Ticket) -> dict[str, Any]:
         "last_activity_at": _iso(ticket.last_activity_at),
         "language": ticket.language,
         "possible_spoof": ticket.possible_spoof,
+        **_work(ticket),
         "participants": [
             {"email": p.email, "name": p.name, "role": p.role} for p in ticket.participants.all()
         ],
@@ -84,12 +110,17 @@ def ticket_export_dict(ticket: Ticket) -> dict[str, Any]:
 def ticket_export_iter(*, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
     """Yield every ticket as a dict, oldest received first, fetching ``chunk_size`` at a time."""
     tickets = (
-        Ticket.objects.select_related("customer", "mailbox")
+        Ticket.objects.select_related(
+            "customer", "mailbox", "team", "assignee", "follow_up_of", "merged_into"
+        )
         .prefetch_related(
+            "tags",
             Prefetch("participants", queryset=Participant.objects.order_by("created_at", "pk")),
             Prefetch(
                 "articles",
-                queryset=Article.objects.order_by("created_at", "pk").prefetch_related(
+                queryset=Article.objects.select_related("author")
+                .order_by("created_at", "pk")
+                .prefetch_related(
                     Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
                 ),
             ),

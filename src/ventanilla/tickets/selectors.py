@@ -44,3 +44,23 @@ def ticket_is_party(*, ticket: Ticket, email: str) -> bool:
     if ticket.customer.email == address:
         return True
     return Participant.objects.filter(ticket=ticket, email=address).exists()
+
+
+# Merges are refused into a merged ticket, so chains stay short; the bound only guards
+# against rows edited by hand into a loop.
+MAX_MERGE_HOPS = 10
+
+
+def ticket_follow_merges(ticket: Ticket) -> Ticket:
+    """Return the ticket that ``ticket`` was merged into, following a chain of merges.
+
+    A ticket never merged is returned as is. A loop (A → B → A, only possible by editing
+    rows by hand) stops at the last ticket before repeating one.
+    """
+    seen = {ticket.pk}
+    for _hop in range(MAX_MERGE_HOPS):
+        if ticket.merged_into_id is None or ticket.merged_into_id in seen:
+            return ticket
+        seen.add(ticket.merged_into_id)
+        ticket = Ticket.objects.select_related("customer").get(pk=ticket.merged_into_id)
+    return ticket

@@ -74,7 +74,11 @@ def ticket_create_from_mail(
 
 @transaction.atomic(savepoint=False)
 def ticket_customer_replied(*, ticket: Ticket) -> None:
-    """Move the ticket after a customer's new mail (pending → open, resolved/closed → open)."""
+    """Move the ticket after a customer's new mail (pending → open, resolved/closed → open).
+
+    A closed ticket past ``VENTANILLA_REOPEN_DAYS`` never comes here: the pipeline opens a
+    follow-up ticket instead (``lifecycle.ticket_follow_up_open``).
+    """
     target = status_after_customer_mail(ticket.status)
     if target is not None:
         ticket_transition(ticket=ticket, to=target, reason="customer-mail")

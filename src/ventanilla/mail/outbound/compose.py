@@ -32,6 +32,7 @@ from ventanilla.mail.outbound.addresses import (
     parse_address,
     unstructured_tokens,
 )
+from ventanilla.mail.outbound.attach import MimeAttachment, mixed_body
 
 # RFC 5322 §3.6.4 sets no limit on References, but very long ones get truncated or rejected by
 # some servers (Exchange, mailing list software). Like Thunderbird and RFC 5537 §3.4.4 for
@@ -88,6 +89,8 @@ def compose_message(
     automatic: bool = False,
     language: str = "",
     date: datetime | None = None,
+    sender_name: str = "",
+    attachments: Sequence[MimeAttachment] = (),
 ) -> bytes:
     """Return the bytes (CRLF line ends, RFC 5322) of a mail from ``mailbox``.
 
@@ -95,10 +98,13 @@ def compose_message(
     full References list already computed (see `references_chain`). Raises
     ``addresses.AddressError`` for an address that cannot be written (check first with
     ``addresses.address_problem``). The result is pure ASCII unless an address needs UTF-8
-    (RFC 6532), in which case ``send`` relays it with SMTPUTF8.
+    (RFC 6532), in which case ``send`` relays it with SMTPUTF8. ``sender_name`` overrides
+    the mailbox's display name (an agent's reply: "Ana Ruiz (Soporte)"); ``attachments``
+    make the message ``multipart/mixed`` (see ``attach``).
     """
     sender = replace(
-        parse_address(mailbox.address), name=one_line(mailbox.sender_name or mailbox.name, 200)
+        parse_address(mailbox.address),
+        name=one_line(sender_name or mailbox.sender_name or mailbox.name, 200),
     )
     headers = [
         fold("From", _address_tokens([sender])),
@@ -123,6 +129,8 @@ def compose_message(
         headers.append("Content-Language: " + one_line(language, 35))  # RFC 3282
     headers.append("MIME-Version: 1.0")
     body = _body(text, html)
+    if attachments:
+        body = mixed_body(body, attachments)
     return ("\r\n".join(headers) + "\r\n").encode("utf-8") + body
 
 

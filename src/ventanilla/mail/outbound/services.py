@@ -20,6 +20,7 @@ from django.db import transaction
 
 from ventanilla.mail.models import Mailbox, OutboundMessage, OutboundState
 from ventanilla.mail.outbound.addresses import parse_address
+from ventanilla.mail.outbound.attach import MimeAttachment
 from ventanilla.mail.outbound.compose import compose_message, new_message_id, one_line
 from ventanilla.tickets.models import Ticket
 
@@ -39,6 +40,8 @@ def outbound_queue(
     references: Sequence[str] = (),
     automatic: bool = False,
     language: str = "",
+    sender_name: str = "",
+    attachments: Sequence[MimeAttachment] = (),
 ) -> OutboundMessage:
     """Compose a mail, store it as a ``queued`` outbox row, and send it after commit.
 
@@ -60,6 +63,8 @@ def outbound_queue(
         references=references,
         automatic=automatic,
         language=language,
+        sender_name=sender_name,
+        attachments=attachments,
     )
     outbound = OutboundMessage.objects.create(
         mailbox=mailbox,

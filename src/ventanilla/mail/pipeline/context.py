@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from ventanilla.customers.models import Customer
@@ -71,6 +71,8 @@ class Context:
     # Why no acknowledgement may be sent; empty means one may be.
     no_ack: list[str] = field(default_factory=list)
     possible_spoof: bool = False
+    # Sender trust (``handlers/authenticate.py``): ``AuthVerdict.as_json()``, stored on the row.
+    authentication: dict[str, Any] = field(default_factory=dict)
     body: Body = field(default_factory=Body)
     language: str = ""
     customer: Customer | None = None

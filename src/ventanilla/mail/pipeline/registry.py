@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from ventanilla.mail.pipeline.base import Action, Handler, Rule
 from ventanilla.mail.pipeline.handlers.acknowledge import Acknowledge
+from ventanilla.mail.pipeline.handlers.agent_mail import AgentMail
 from ventanilla.mail.pipeline.handlers.article import AppendArticle
 from ventanilla.mail.pipeline.handlers.attachments import StoreAttachments
+from ventanilla.mail.pipeline.handlers.authenticate import Authenticate
 from ventanilla.mail.pipeline.handlers.body import ExtractBody
 from ventanilla.mail.pipeline.handlers.customer import ResolveCustomer
 from ventanilla.mail.pipeline.handlers.deduplicate import Deduplicate
+from ventanilla.mail.pipeline.handlers.flood import FloodGuard
+from ventanilla.mail.pipeline.handlers.history import OutboundHistory
 from ventanilla.mail.pipeline.handlers.language import DetectLanguage
 from ventanilla.mail.pipeline.handlers.participants import RecordParticipants
 from ventanilla.mail.pipeline.handlers.thread import ThreadToTicket
 from ventanilla.mail.pipeline.handlers.ticket import OpenOrUpdateTicket
+from ventanilla.mail.pipeline.handlers.triage import Triage
 from ventanilla.mail.pipeline.rules.auto_submitted import AutoSubmitted
 from ventanilla.mail.pipeline.rules.blocked import BlockedSenderRule
 from ventanilla.mail.pipeline.rules.bounce import BounceRule
@@ -44,14 +49,19 @@ HANDLERS: dict[str, Handler] = {
     handler.name: handler
     for handler in (
         Deduplicate(),
+        Authenticate(),
         ThreadToTicket(),
+        OutboundHistory(),
         ExtractBody(),
+        AgentMail(),
         DetectLanguage(),
         ResolveCustomer(),
         OpenOrUpdateTicket(),
+        Triage(),
         AppendArticle(),
         StoreAttachments(),
         RecordParticipants(),
+        FloodGuard(),
         Acknowledge(),
     )
 }
@@ -72,13 +82,18 @@ INBOUND_CHAIN: tuple[tuple[str, Action], ...] = (
 
 INBOUND_PIPELINE: tuple[str, ...] = (
     "deduplicate",
+    "authenticate",  # before thread: a possible spoof never joins by subject number
     "thread",
+    "outbound-history",  # imports only: agents' replies, orphans deferred (issue 3)
     "body",
+    "agent-mail",  # after body: it needs the new text without quotes
     "language",
     "customer",
     "ticket",
+    "triage",  # new tickets: priority suggestion, SLA due dates, routing (issue 4)
     "article",
     "attachments",
     "participants",
+    "flood",  # before acknowledge: past the ack limit, flag the sender (issue 3)
     "acknowledge",
 )

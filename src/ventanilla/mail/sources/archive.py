@@ -2,7 +2,10 @@
 
 This is an edge like the SMTP listener: it only turns storage into ``(label, bytes)`` pairs;
 ``mail/importer.py`` hands each to ``ingest_raw``. Archives are streamed one message at a
-time so a 10 GB mbox never sits in memory: ``mailbox.mbox`` keeps a table of offsets only.
+time so a 10 GB mbox never sits in memory: mbox files are read line by line, keeping no
+table of contents (``mailbox.mbox`` keeps one entry per message; at tens of thousands of
+messages that alone grew the importer's memory), and split exactly as ``mailbox.mbox``
+splits them, so the bytes (and their sha256) are the same as with the standard library.
 
 Order matters for threading (a reply must follow its parent), so everything is yielded in
 archive order: files by name (digits compared as numbers, so ``2.eml`` precedes ``10.eml``),
@@ -12,12 +15,12 @@ the delivery time, see https://cr.yp.to/proto/maildir.html).
 
 from __future__ import annotations
 
-import mailbox
 import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 # mbox files start with a "From " separator line (RFC 4155, section 2).
 _MBOX_MAGIC = b"From "
@@ -47,7 +50,7 @@ class Source:
             if self.kind == "eml":
                 self._count = 1
             elif self.kind == "mbox":
-                self._count = len(_open_mbox(self.path))
+                self._count = _mbox_count(self.path)
             else:
                 self._count = len(_maildir_files(self.path))
         return self._count
@@ -94,28 +97,55 @@ def _is_maildir(path: Path) -> bool:
     return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
-def _open_mbox(path: Path) -> mailbox.mbox:
-    # create=False: a missing file is an error, not a new empty mailbox.
-    return mailbox.mbox(path, factory=None, create=False)
+def _mbox_messages(handle: BinaryIO) -> Iterator[bytes]:
+    """Split an mbox stream into messages as ``mailbox.mbox`` does, one message in memory.
+
+    A message starts after a line beginning ``From `` (RFC 4155) and ends before the next
+    one; a blank line just before the separator belongs to the separator, not the message.
+    """
+    lines: list[bytes] = []
+    started = False
+    last_was_empty = False
+    for line in handle:
+        if line.startswith(_MBOX_MAGIC):
+            if started:
+                yield _mbox_body(lines, last_was_empty)
+            lines = []
+            started = True
+            last_was_empty = False
+            continue
+        last_was_empty = line == b"\n"
+        if started:
+            lines.append(line)
+    if started:
+        yield _mbox_body(lines, last_was_empty)
+
+
+def _mbox_body(lines: list[bytes], last_was_empty: bool) -> bytes:
+    data = b"".join(lines)
+    return data[:-1] if last_was_empty else data
+
+
+def _mbox_count(path: Path) -> int:
+    """Count the messages of an mbox file by scanning it, without keeping anything."""
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.startswith(_MBOX_MAGIC))
 
 
 def _mbox_items(path: Path) -> Iterator[ArchiveItem]:
-    """Yield every message of an mbox file by offset, never holding more than one."""
+    """Yield every message of an mbox file in file order, never holding more than one."""
     try:
-        box = _open_mbox(path)
-        keys = box.keys()  # builds the table of contents: offsets only
-    except (OSError, mailbox.Error) as exc:
-        yield ArchiveItem(str(path), None, f"cannot read mbox: {exc}")
+        handle = path.open("rb")
+    except OSError as exc:
+        yield ArchiveItem(str(path), None, f"cannot read mbox: {exc.strerror or exc}")
         return
-    try:
-        for index, key in enumerate(keys, start=1):
-            label = f"{path}#{index}"
-            try:
-                yield ArchiveItem(label, box.get_bytes(key))
-            except (OSError, KeyError, mailbox.Error) as exc:
-                yield ArchiveItem(label, None, f"cannot read: {exc}")
-    finally:
-        box.close()
+    with handle:
+        index = 0
+        try:
+            for index, raw in enumerate(_mbox_messages(handle), start=1):
+                yield ArchiveItem(f"{path}#{index}", raw)
+        except OSError as exc:
+            yield ArchiveItem(f"{path}#{index + 1}", None, f"cannot read: {exc}")
 
 
 def _maildir_files(path: Path) -> list[Path]:

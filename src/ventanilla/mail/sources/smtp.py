@@ -10,6 +10,11 @@ nothing is lost; a retry of bytes we did store is recognised by their sha256.
 The asyncio loop never touches the database: the blocking Django calls run in a small,
 bounded thread pool (``sync_to_async(thread_sensitive=False)``), which also caps how many
 sessions write at the same time.
+
+Size limits: the global ``VENTANILLA_MAX_MESSAGE_BYTES`` is advertised (RFC 1870 ``SIZE``)
+and enforced while reading DATA; each mailbox's own ``max_message_bytes`` is checked at RCPT
+against a declared ``SIZE`` and again after DATA (``552 5.3.4``). The LMTP listener
+(``lmtp.py``) reuses this handler with one reply per recipient.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import ssl
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
@@ -28,12 +34,14 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from ventanilla.mail.ingest import IngestResult, ingest_raw
-from ventanilla.mail.selectors import mailbox_accepts
+from ventanilla.mail.selectors import mailbox_size_limit
+from ventanilla.mail.sources.tls import server_tls_context
 
 log = logging.getLogger(__name__)
 
 TEMPFAIL = "451 4.3.0 Temporary failure, please retry"
 TOO_BUSY = "421 4.3.2 Too many connections, try again later"
+TOO_BIG = "552 5.3.4 Message too big for <{}>"
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -59,23 +67,59 @@ def _db_call(func: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
-def _ingest_smtp(raw: bytes, envelope_from: str, envelope_to: list[str]) -> IngestResult:
-    return ingest_raw(raw, source="smtp", envelope_from=envelope_from, envelope_to=envelope_to)
+def _ingest(raw: bytes, source: str, envelope_from: str, envelope_to: list[str]) -> IngestResult:
+    return ingest_raw(raw, source=source, envelope_from=envelope_from, envelope_to=envelope_to)
+
+
+class LimitedEnvelope(Envelope):
+    """An envelope that remembers each accepted recipient's size limit (bytes)."""
+
+    def __init__(self) -> None:
+        """Start empty, like aiosmtpd's envelope."""
+        super().__init__()
+        self.rcpt_limits: dict[str, int] = {}
+
+
+def _declared_size(mail_options: list[str]) -> int:
+    """Return the ``SIZE=`` the client declared in MAIL FROM (RFC 1870), or 0."""
+    for option in mail_options:
+        name, _, value = option.partition("=")
+        if name.upper() == "SIZE" and value.isdigit():
+            return int(value)
+    return 0
+
+
+def message_bytes(envelope: Envelope) -> bytes:
+    """Return the exact bytes received in DATA."""
+    raw = envelope.original_content
+    if raw is None:
+        content = envelope.content
+        raw = (
+            content
+            if isinstance(content, bytes)
+            else (content or "").encode("utf-8", "surrogateescape")
+        )
+    return bytes(raw)
 
 
 class IngestHandler:
     """aiosmtpd handler: RCPT checks the mailbox, DATA stores the bytes via ``ingest_raw``."""
 
-    def __init__(self, *, max_sessions: int = 100, db_threads: int = 4) -> None:
+    def __init__(
+        self, *, source: str = "smtp", max_sessions: int = 100, db_threads: int = 4
+    ) -> None:
         """Allow ``max_sessions`` concurrent sessions and ``db_threads`` concurrent DB calls."""
+        self.source = source
         self.max_sessions = max_sessions
         self.sessions = 0  # touched only on the event loop thread, so no lock is needed
-        self.executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="smtp-db")
-        self._accepts = sync_to_async(
-            _db_call(mailbox_accepts), thread_sensitive=False, executor=self.executor
+        self.executor = ThreadPoolExecutor(
+            max_workers=db_threads, thread_name_prefix=f"{source}-db"
+        )
+        self._size_limit = sync_to_async(
+            _db_call(mailbox_size_limit), thread_sensitive=False, executor=self.executor
         )
         self._ingest = sync_to_async(
-            _db_call(_ingest_smtp), thread_sensitive=False, executor=self.executor
+            _db_call(_ingest), thread_sensitive=False, executor=self.executor
         )
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
@@ -88,12 +132,17 @@ class IngestHandler:
     ) -> str:
         """Accept ``address`` only if it is an active mailbox; 451 if we cannot tell."""
         try:
-            accepted = await self._accepts(address)
+            limit = await self._size_limit(address)
         except Exception:
             log.exception("RCPT check for %r failed", address)
             return TEMPFAIL
-        if not accepted:
+        if limit is None:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
+        # RFC 1870 §6.2: a declared size over this recipient's limit is refused at RCPT.
+        if _declared_size(envelope.mail_options) > limit:
+            return TOO_BIG.format(address)
+        if isinstance(envelope, LimitedEnvelope):
+            envelope.rcpt_limits[address] = limit
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
@@ -101,21 +150,27 @@ class IngestHandler:
     async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
-        """Store the message; answer 250 only once it is committed, else 451."""
-        raw = envelope.original_content
-        if raw is None:
-            content = envelope.content
-            raw = (
-                content
-                if isinstance(content, bytes)
-                else (content or "").encode("utf-8", "surrogateescape")
-            )
+        """Store the message; answer 250 only once it is committed, else 451 (or 552)."""
+        raw = message_bytes(envelope)
+        too_big = self.too_big(envelope, len(raw))
+        if too_big:
+            # One SMTP reply covers every recipient: refusing is the only honest answer.
+            return TOO_BIG.format(too_big[0])
+        return await self.store(raw, envelope, envelope.rcpt_tos)
+
+    def too_big(self, envelope: Envelope, size: int) -> list[str]:
+        """Return the recipients whose mailbox limit ``size`` exceeds."""
+        limits = getattr(envelope, "rcpt_limits", {})
+        return [rcpt for rcpt in envelope.rcpt_tos if size > limits.get(rcpt, size)]
+
+    async def store(self, raw: bytes, envelope: Envelope, recipients: list[str]) -> str:
+        """Store ``raw`` for ``recipients``; return the reply: 250 once committed, else 451."""
         try:
-            result = await self._ingest(bytes(raw), envelope.mail_from or "", envelope.rcpt_tos)
+            result = await self._ingest(raw, self.source, envelope.mail_from or "", recipients)
         except Exception:
             # Whatever failed (database down, disk full, a bug), the client still holds the
             # message: a temporary failure makes it retry rather than bounce (RFC 5321 §4.2.5).
-            log.exception("message from %r to %r not stored", envelope.mail_from, envelope.rcpt_tos)
+            log.exception("message from %r to %r not stored", envelope.mail_from, recipients)
             return TEMPFAIL
         return f"250 2.0.0 Ok: queued as {result.inbound.pk}"
 
@@ -124,8 +179,15 @@ class IngestHandler:
         self.executor.shutdown(wait=True)
 
 
-class _CappedSMTP(SMTP):
-    """An SMTP session that says ``421`` instead of hello when too many sessions are open."""
+class SessionCap(SMTP):
+    """A session that says ``421`` instead of hello when too many sessions are open.
+
+    Also gives every transaction a ``LimitedEnvelope``. Used as a base by the SMTP and LMTP
+    session classes.
+    """
+
+    def _create_envelope(self) -> Envelope:
+        return LimitedEnvelope()
 
     async def _handle_client(self) -> None:
         handler: IngestHandler = self.event_handler
@@ -146,10 +208,11 @@ class SMTPListener(Controller):
     """aiosmtpd's threaded ``Controller`` with our session class, and port 0 support."""
 
     handler: IngestHandler
+    session_class: type[SMTP] = SessionCap
 
     def factory(self) -> SMTP:
         """Return one session object (called per connection)."""
-        return _CappedSMTP(self.handler, **self.SMTP_kwargs)
+        return self.session_class(self.handler, **self.SMTP_kwargs)
 
     def _trigger_server(self) -> None:
         # With port 0 the OS picks the port; learn it before aiosmtpd connects to itself.
@@ -163,20 +226,30 @@ class SMTPListener(Controller):
         self.handler.close()
 
 
-def start_smtp_listener(host: str, port: int, **options: Any) -> Controller:
+def start_smtp_listener(
+    host: str,
+    port: int,
+    *,
+    tls_context: ssl.SSLContext | None = None,
+    listener_class: type[SMTPListener] = SMTPListener,
+    handler_class: type[IngestHandler] = IngestHandler,
+    **options: Any,
+) -> SMTPListener:
     """Start the SMTP listener on ``host:port`` in a background thread and return it.
 
     ``port`` 0 picks a free port; read it back from ``.port``. ``options`` go to
-    ``IngestHandler`` (``max_sessions``, ``db_threads``). Stop it with ``.stop()``.
+    ``IngestHandler`` (``source``, ``max_sessions``, ``db_threads``). STARTTLS is offered with
+    ``tls_context``, by default the one configured in settings (if any). Stop it with ``.stop()``.
     """
-    listener = SMTPListener(
-        IngestHandler(**options),
+    listener = listener_class(
+        handler_class(**options),
         hostname=host,
         port=port,
         decode_data=False,
         enable_SMTPUTF8=True,
         data_size_limit=settings.VENTANILLA_MAX_MESSAGE_BYTES,
         ident="Ventanilla ESMTP",
+        tls_context=tls_context or server_tls_context(),
     )
     listener.start()
     return listener

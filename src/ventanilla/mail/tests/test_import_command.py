@@ -119,7 +119,7 @@ def test_maildir_in_delivery_order_skipping_tmp(mailbox, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_acknowledgements_only_without_no_ack(mailbox, tmp_path):
+def test_acknowledgements_only_with_ack(mailbox, tmp_path):
     quiet = tmp_path / "quiet.eml"
     quiet.write_bytes(build_mail(message_id="<quiet@cliente.es>", sender="ana@cliente.es"))
     summary = _run("--no-ack", str(quiet))
@@ -128,7 +128,7 @@ def test_acknowledgements_only_without_no_ack(mailbox, tmp_path):
     assert InboundMessage.objects.get().send_ack is False
 
     folder = _write_folder(tmp_path / "eml", _conversation("d"))
-    _run(str(folder))
+    _run("--ack", str(folder))
     acks = OutboundMessage.objects.filter(kind=OutboundKind.ACK)
     ticket = Article.objects.get(message_id="new-d@cliente.es").ticket
     # One acknowledgement for the new ticket; none for the reply or the auto-reply.

@@ -109,7 +109,7 @@ def _children(web: str, smtp: str) -> list[Child]:
     runserver = [*python, "runserver", "--noreload", "--insecure", "--skip-checks"]
     if ":" in web_host:
         runserver.append("--ipv6")
-    return [
+    children = [
         # runserver is the embedded default: threaded, and --insecure serves the admin's
         # static files without a collectstatic step. Put a real WSGI server in front for more.
         Child("web", [*runserver, web], signal.SIGTERM),
@@ -117,6 +117,12 @@ def _children(web: str, smtp: str) -> list[Child]:
         # SIGINT is huey's graceful stop: running tasks finish first.
         Child("worker", [*python, "run_huey", "--flush-locks"], signal.SIGINT),
     ]
+    if settings.VENTANILLA_LMTP_LISTEN:  # delivery from a local Postfix/Dovecot (issue 3)
+        lmtp = settings.VENTANILLA_LMTP_LISTEN
+        children.append(Child("lmtp", [*python, "lmtpd", "--listen", lmtp], signal.SIGTERM))
+    if settings.VENTANILLA_IMAP_IDLE:  # IMAP push for accounts with "use IDLE" (issue 3)
+        children.append(Child("imap-idle", [*python, "mail", "idle"], signal.SIGTERM))
+    return children
 
 
 def example_command(address: str, smtp: str) -> str:
@@ -148,6 +154,7 @@ def banner(info: DemoInfo, web: str, smtp: str) -> list[str]:
         f"  Admin:           {url}/admin/",
         f"  Health:          {url}/healthz",
         f"  SMTP (incoming): {smtp}",
+        *(f"  LMTP (incoming): {lmtp}" for lmtp in [settings.VENTANILLA_LMTP_LISTEN] if lmtp),
         *(f"  {line}" for line in describe(info)),
         f"  Outgoing mail:   {outgoing}",
         f"  Data directory:  {settings.VENTANILLA_HOME}",
@@ -175,6 +182,8 @@ class Command(BaseCommand):
         try:
             parse_listen(web)
             parse_listen(smtp)
+            if settings.VENTANILLA_LMTP_LISTEN:
+                parse_listen(settings.VENTANILLA_LMTP_LISTEN)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if not options["no_migrate"]:
@@ -205,6 +214,8 @@ class Command(BaseCommand):
     def _wait_ready(self, children: list[Child], web: str, smtp: str, stop: list[int]) -> None:
         """Wait until the web and SMTP ports answer; fail if a child dies or time runs out."""
         pending = [parse_listen(web), parse_listen(smtp)]
+        if settings.VENTANILLA_LMTP_LISTEN:
+            pending.append(parse_listen(settings.VENTANILLA_LMTP_LISTEN))
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while pending and not stop:
             self._check_alive(children)

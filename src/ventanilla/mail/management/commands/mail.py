@@ -16,18 +16,39 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ventanilla.mail import importer
+from ventanilla.mail.management.imap_commands import IMAP_ACTIONS, add_imap_parsers, run_imap
+from ventanilla.mail.management.intake_commands import (
+    INTAKE_ACTIONS,
+    add_intake_parsers,
+    run_intake,
+)
 from ventanilla.mail.models import InboundState, Mailbox
 from ventanilla.mail.sources.archive import archive_sources
+from ventanilla.tickets.history import HISTORY_STATUSES
 
 SUMMARY_LINES = (
     ("tickets_created", "tickets created"),
     ("articles_added", "articles added to existing tickets"),
+    ("agent_replies", "agents' replies kept as outbound articles"),
     ("ignored", "ignored"),
     ("duplicates", "duplicates"),
     ("quarantined", "quarantined"),
     ("already_imported", "already imported"),
     ("errors", "errors"),
+    ("tickets_settled", "historical tickets given their dates and status"),
 )
+
+
+def _import_options(options: dict[str, Any], address: str) -> importer.ImportOptions:
+    """The import's options: history is not acknowledged unless ``--ack`` (issue 3)."""
+    return importer.ImportOptions(
+        mailbox_address=address,
+        send_ack=bool(options["ack"]) and not options["no_ack"],
+        agent_addresses=options["agent_address"],
+        agent_domains=options["agent_domain"],
+        status=options["status"],
+        dry_run=options["dry_run"],
+    )
 
 
 class ProgressBar:
@@ -75,17 +96,34 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp: ArgumentParser = sub.add_parser("import", help="import .eml, folders, mbox, Maildir")
         imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-        imp.add_argument("--no-ack", action="store_true", help="send no acknowledgements")
+        imp.add_argument("--ack", action="store_true", help="acknowledge new tickets (history: no)")
+        imp.add_argument("--no-ack", action="store_true", help="send no acknowledgements (default)")
+        imp.add_argument(
+            "--agent-address", action="append", default=[], metavar="ADDRESS", help="an agent's"
+        )
+        imp.add_argument(
+            "--agent-domain", action="append", default=[], metavar="DOMAIN", help="agents' domain"
+        )
+        imp.add_argument(
+            "--status", choices=HISTORY_STATUSES, default="closed", help="of imported tickets"
+        )
+        imp.add_argument("--dry-run", action="store_true", help="count only, write nothing")
         imp.add_argument("--json", action="store_true", help="print the summary as JSON")
         imp.add_argument("--no-progress", action="store_true", help="no progress bar")
         imp.add_argument("--mailbox", default="", metavar="ADDRESS", help="deliver to this")
         rep: ArgumentParser = sub.add_parser("reprocess", help="reprocess quarantined mail")
         rep.add_argument("ids", nargs="*", type=int, metavar="ID")
         rep.add_argument("--all", action="store_true", help="every quarantined message")
+        add_intake_parsers(sub)  # gate (MTA pipe), token (HTTP intake)
+        add_imap_parsers(sub)  # poll, idle (IMAP)
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Dispatch to the subcommand."""
-        if options["action"] == "import":
+        if options["action"] in INTAKE_ACTIONS:
+            run_intake(self, options)
+        elif options["action"] in IMAP_ACTIONS:
+            run_imap(self, options)
+        elif options["action"] == "import":
             self._import(options)
         else:
             self._reprocess(options["ids"], every=options["all"])
@@ -104,10 +142,7 @@ class Command(BaseCommand):
             bar = ProgressBar(sum(s.count() for s in sources), sys.stderr)
         started = time.monotonic()
         counts = importer.import_sources(
-            sources,
-            mailbox_address=address,
-            send_ack=not options["no_ack"],
-            progress=bar.update if bar else None,
+            sources, options=_import_options(options, address), progress=bar.update if bar else None
         )
         if bar is not None:
             bar.finish()
@@ -122,6 +157,8 @@ class Command(BaseCommand):
         for failure in counts.failures:
             self.stderr.write(f"{failure['source']}: {failure['error']}")
         rate = counts.messages / seconds if seconds > 0 else 0.0
+        if counts.dry_run:
+            self.stdout.write("dry run: nothing was written; this is what an import would do")
         self.stdout.write(f"{counts.messages} messages in {seconds:.1f} s ({rate:.1f}/s)")
         for name, label in SUMMARY_LINES:
             self.stdout.write(f"  {label}: {getattr(counts, name)}")

@@ -9,6 +9,7 @@ from ventanilla.mail.pipeline.context import Context
 from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.selectors import (
     ticket_find_by_message_ids,
+    ticket_follow_merges,
     ticket_get_by_number,
     ticket_is_party,
 )
@@ -48,7 +49,12 @@ class ThreadToTicket:
         if ticket is None:
             ticket, reason = self._by_subject(ctx), "subject"
         if ticket is not None:
-            ctx.ticket = ticket
+            # A merged ticket keeps its number and Message-IDs; its mail goes to the
+            # ticket it was merged into (issue 4).
+            target = ticket_follow_merges(ticket)
+            if target.pk != ticket.pk:
+                ctx.reasons.append(f"{ticket.number} was merged into {target.number}")
+            ctx.ticket = target
             ctx.thread_reason = reason
 
     @staticmethod
@@ -68,6 +74,10 @@ class ThreadToTicket:
             return None
         for number in NUMBER_RE.findall(mail.subject.upper()):
             ticket = ticket_get_by_number(number=number)
-            if ticket is not None and ticket_is_party(ticket=ticket, email=mail.sender.email):
-                return ticket
+            if ticket is None:
+                continue
+            # After a merge the participants live on the target: either ticket vouches.
+            for candidate in dict.fromkeys([ticket, ticket_follow_merges(ticket)]):
+                if ticket_is_party(ticket=candidate, email=mail.sender.email):
+                    return ticket
         return None

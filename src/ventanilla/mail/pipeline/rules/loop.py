@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 
 from ventanilla.core.signing import ticket_number_from_message_id
+from ventanilla.mail.history import is_agent_history
 from ventanilla.mail.models import OutboundMessage
 from ventanilla.mail.pipeline.context import Context
 from ventanilla.mail.selectors import mailbox_addresses
@@ -37,6 +38,10 @@ class Loop:
             ctx.reasons.append(f"loop: our own signed Message-ID <{mail.message_id}>")
             return True
         ours = mailbox_addresses()
+        if is_agent_history(ctx):
+            # An imported archive of our old mailbox holds its replies, sent from our address
+            # and maybe with its X-Loop: history to keep, not a loop (issue 3, item 5).
+            return _in_outbox(mail.message_id, ours)
         for value in mail.headers("X-Loop"):
             named = {a.lower() for _, a in email.utils.getaddresses([value]) if a}
             if named & ours:

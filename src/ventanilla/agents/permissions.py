@@ -1,0 +1,70 @@
+"""Who may see and act on which ticket (issue 4).
+
+Policy: admins and supervisors see and act on everything. An agent sees the tickets of the
+teams he belongs to, the tickets assigned to him and the tickets with no team yet (so nothing
+new is invisible to everyone). Views answer 404, not 403, for a ticket the agent may not see,
+so ticket numbers of other queues do not leak.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import Q
+
+from ventanilla.agents.models import Team
+from ventanilla.agents.selectors import agent_is_supervisor, agent_profile
+from ventanilla.tickets.models import Ticket
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def is_agent(user: AnyUser) -> bool:
+    """True for any logged-in user with an agent profile (customers never log in)."""
+    return agent_profile(user) is not None
+
+
+def can_manage(user: AnyUser) -> bool:
+    """True for supervisors and admins: every queue, assignment to anyone."""
+    return agent_is_supervisor(user)
+
+
+def _team_ids(user: AnyUser) -> list[int]:
+    # Cached on the user object: one query per request however many checks a view makes.
+    cached: list[int] | None = getattr(user, "_ventanilla_team_ids", None)
+    if cached is None:
+        cached = list(Team.objects.filter(members=user.pk).values_list("pk", flat=True))
+        user._ventanilla_team_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
+def ticket_visible_to(user: AnyUser) -> Q:
+    """Return the filter on ``Ticket`` of what ``user`` may see (nothing for non-agents)."""
+    if not is_agent(user):
+        return Q(pk__in=[])
+    if can_manage(user):
+        return Q()
+    return Q(team__in=_team_ids(user)) | Q(assignee=user.pk) | Q(team__isnull=True)
+
+
+def can_view_ticket(user: AnyUser, ticket: Ticket) -> bool:
+    """True when ``ticket`` is within what ``user`` may see (same rule as the filter)."""
+    if not is_agent(user):
+        return False
+    if can_manage(user):
+        return True
+    return (
+        ticket.team_id is None or ticket.assignee_id == user.pk or ticket.team_id in _team_ids(user)
+    )
+
+
+def can_assign_to(user: AnyUser, ticket: Ticket, assignee: User | None) -> bool:
+    """Supervisors assign to anyone; an agent only to members of the ticket's team (or none).
+
+    A ticket without a team can be assigned by an agent to members of his own teams.
+    """
+    if not can_view_ticket(user, ticket):
+        return False
+    if can_manage(user) or assignee is None:
+        return True
+    teams = [ticket.team_id] if ticket.team_id is not None else _team_ids(user)
+    return Team.objects.filter(pk__in=teams, members=assignee.pk).exists()

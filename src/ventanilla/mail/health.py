@@ -1,0 +1,170 @@
+"""The health report: is mail flowing in and out? (``/healthz`` and ``ventanilla status``).
+
+A stalled intake must be visible at once: the anchors' users lost mail silently for days
+(issue 3, item 9). So the report does not stop at "the database answers": it measures the
+age of the oldest message still waiting to be processed (a dead or stuck worker), the last
+successful poll of each IMAP account, the quarantine, and the outbox backlog. Each figure
+past its threshold (settings ``VENTANILLA_HEALTH_*``) adds a named problem, and any problem
+makes the status ``degraded`` (HTTP 503), so a plain uptime monitor catches it.
+
+No worker heartbeat of its own: a worker that is dead or wedged shows up here as intake lag
+(rows stay ``received``) and as outbox age, which is what matters to the customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.mail.models import (
+    ImapAccount,
+    InboundMessage,
+    InboundState,
+    OutboundMessage,
+    OutboundState,
+)
+
+OK = "ok"
+DEGRADED = "degraded"
+
+
+@dataclass
+class ImapStatus:
+    """One IMAP account as the report shows it."""
+
+    name: str
+    enabled: bool
+    last_poll_at: str | None
+    last_success_at: str | None
+    failures: int
+    last_error: str
+
+
+@dataclass
+class Problem:
+    """One reason the report is degraded: a stable ``code`` for machines, a message for people."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class HealthReport:
+    """Everything ``/healthz`` answers; ``problems`` empty means healthy."""
+
+    database: bool = True
+    intake_received: int = 0
+    intake_lag_seconds: float | None = None
+    quarantined: int = 0
+    outbox_queued: int = 0
+    outbox_oldest_seconds: float | None = None
+    outbound_failed: int = 0
+    imap: list[ImapStatus] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """Return ``ok`` or ``degraded``."""
+        return DEGRADED if self.problems else OK
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data, ``status`` first."""
+        return {"status": self.status, **asdict(self)}
+
+
+def health_report(*, now: datetime | None = None) -> HealthReport:
+    """Measure intake, IMAP polling, quarantine and outbox; never raises on a database error."""
+    now = now or timezone.now()
+    report = HealthReport()
+    try:
+        _inbound(report, now)
+        _outbound(report, now)
+        _imap(report, now)
+    except DatabaseError as exc:
+        report.database = False
+        detail = f"{type(exc).__name__}: {exc}".strip()[:300]
+        report.problems.append(
+            Problem("database", _("The database is unavailable: %(error)s") % {"error": detail})
+        )
+    return report
+
+
+def _age(now: datetime, then: datetime | None) -> float | None:
+    return None if then is None else round(max((now - then).total_seconds(), 0.0), 1)
+
+
+def _inbound(report: HealthReport, now: datetime) -> None:
+    figures = InboundMessage.objects.aggregate(
+        received=Count("pk", filter=Q(state=InboundState.RECEIVED)),
+        oldest=Min("received_at", filter=Q(state=InboundState.RECEIVED)),
+        quarantined=Count("pk", filter=Q(state=InboundState.QUARANTINED)),
+    )
+    report.intake_received = figures["received"]
+    report.intake_lag_seconds = _age(now, figures["oldest"])
+    report.quarantined = figures["quarantined"]
+    limit = settings.VENTANILLA_HEALTH_INTAKE_LAG_SECONDS
+    if report.intake_lag_seconds is not None and report.intake_lag_seconds > limit:
+        message = _(
+            "Intake stalled: %(count)d message(s) waiting, the oldest for %(age)d s "
+            "(limit %(limit)d s)."
+        ) % {"count": report.intake_received, "age": report.intake_lag_seconds, "limit": limit}
+        report.problems.append(Problem("intake_stalled", message))
+
+
+def _outbound(report: HealthReport, now: datetime) -> None:
+    figures = OutboundMessage.objects.aggregate(
+        queued=Count("pk", filter=Q(state=OutboundState.QUEUED)),
+        oldest=Min("created_at", filter=Q(state=OutboundState.QUEUED)),
+        failed=Count("pk", filter=Q(state=OutboundState.FAILED)),
+    )
+    report.outbox_queued = figures["queued"]
+    report.outbox_oldest_seconds = _age(now, figures["oldest"])
+    report.outbound_failed = figures["failed"]
+    limit = settings.VENTANILLA_HEALTH_OUTBOX_AGE_SECONDS
+    if report.outbox_oldest_seconds is not None and report.outbox_oldest_seconds > limit:
+        message = _(
+            "Outbox stalled: %(count)d mail(s) queued, the oldest for %(age)d s "
+            "(limit %(limit)d s)."
+        ) % {"count": report.outbox_queued, "age": report.outbox_oldest_seconds, "limit": limit}
+        report.problems.append(Problem("outbox_stalled", message))
+
+
+def _imap(report: HealthReport, now: datetime) -> None:
+    limit = settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS
+    for account in ImapAccount.objects.order_by("name"):
+        report.imap.append(
+            ImapStatus(
+                name=account.name,
+                enabled=account.enabled,
+                last_poll_at=account.last_poll_at.isoformat() if account.last_poll_at else None,
+                last_success_at=(
+                    account.last_success_at.isoformat() if account.last_success_at else None
+                ),
+                failures=account.failures,
+                last_error=account.last_error[:300],
+            )
+        )
+        if not account.enabled or not account.failures:
+            continue
+        # Failing now: for how long? Since the last success; for an account that never
+        # worked, at least as long as its failed polls took.
+        failing_for = _age(now, account.last_success_at) or 0.0
+        failing_for = max(failing_for, float(account.failures * account.poll_seconds))
+        if failing_for > limit:
+            message = _(
+                "IMAP account %(name)s failing for %(age)d s (%(failures)d consecutive "
+                "failures): %(error)s"
+            ) % {
+                "name": account.name,
+                "age": failing_for,
+                "failures": account.failures,
+                "error": account.last_error[:200],
+            }
+            report.problems.append(Problem("imap_failing", message))

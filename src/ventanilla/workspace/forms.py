@@ -1,0 +1,190 @@
+"""Forms of the workspace: they parse and validate input; services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ventanilla.agents.login import login_failure_record, login_lock, login_success_record
+from ventanilla.agents.models import Team
+from ventanilla.tickets.inbox import InboxFilters
+from ventanilla.tickets.models import Level, Priority, TicketStatus
+
+
+def client_ip(request: Any) -> str | None:
+    """Return the client's address as the web server saw it (no proxy headers trusted)."""
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    return str(ip) if ip else None
+
+
+class RateLimitedAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing while too many recent failures (even the right password)."""
+
+    def clean(self) -> dict[str, Any]:
+        """Check the lock first, then the password; record failures and successes."""
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request)
+        lock = login_lock(username=username, ip=ip)
+        if lock.locked:
+            message = ngettext(
+                "Too many failed attempts. Try again in %(minutes)d minute.",
+                "Too many failed attempts. Try again in %(minutes)d minutes.",
+                lock.minutes,
+            ) % {"minutes": lock.minutes}
+            raise forms.ValidationError(message, code="rate_limited")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failure_record(username=username, ip=ip)
+            raise
+        login_success_record(username=username)
+        return cleaned
+
+
+class InboxFilterForm(forms.Form):
+    """The filters and sort of an inbox view, from GET parameters."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "—"), *TicketStatus.choices]
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *Priority.choices],
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label="—"
+    )
+    assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
+    customer = forms.CharField(label=_("Customer"), required=False, max_length=200)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("priority", _("Priority")),
+            ("due", _("SLA due")),
+            ("activity", _("Last activity")),
+        ],
+    )
+
+    def filters(self) -> InboxFilters:
+        """Return the valid filters (an invalid field is ignored rather than failing the page)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        team = data.get("team")
+        return InboxFilters(
+            status=data.get("status") or "",
+            priority=data.get("priority"),
+            team=team.pk if team is not None else None,
+            assignee=(data.get("assignee") or "").strip(),
+            customer=(data.get("customer") or "").strip(),
+            tag=(data.get("tag") or "").strip(),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+        )
+
+    def sort_key(self) -> str:
+        """Return the chosen sort key (priority by default)."""
+        return (self.cleaned_data.get("sort") if self.is_valid() else "") or "priority"
+
+
+class PriorityForm(forms.Form):
+    """Urgency and impact, confirmed or overridden by the agent."""
+
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Level.choices)
+    impact = forms.ChoiceField(label=_("Impact"), choices=Level.choices)
+
+
+class AssignForm(forms.Form):
+    """Assign to an agent, or to nobody."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        required=False,
+        queryset=User.objects.filter(agent__isnull=False, is_active=True).order_by("username"),
+        empty_label=_("(nobody)"),
+    )
+
+
+class TeamForm(forms.Form):
+    """Move the ticket to a team (or none)."""
+
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label=_("(no team)")
+    )
+
+
+class TagsForm(forms.Form):
+    """Tags as comma-separated names."""
+
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=1000)
+
+    def names(self) -> list[str]:
+        """Return the distinct non-empty tag names, in the order typed."""
+        seen: dict[str, None] = {}
+        for name in self.cleaned_data["tags"].split(","):
+            if name.strip():
+                seen.setdefault(name.strip()[:50], None)
+        return list(seen)
+
+
+class ResolveForm(forms.Form):
+    """Resolving needs a note: what was wrong and what fixed it."""
+
+    note = forms.CharField(label=_("Resolution note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    """Reopen, optionally saying why."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class MergeForm(forms.Form):
+    """Merge this ticket into another one, by number."""
+
+    target = forms.CharField(label=_("Merge into ticket number"), max_length=32)
+
+
+class ReplyForm(forms.Form):
+    """An answer to the customer."""
+
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 8}))
+    cc = forms.CharField(label=_("Cc"), required=False, max_length=2000)
+    pending = forms.BooleanField(label=_("and set pending"), required=False)
+
+    def cc_list(self) -> list[str]:
+        """Return the Cc addresses, split on commas and semicolons."""
+        raw = self.cleaned_data["cc"].replace(";", ",")
+        return [a.strip() for a in raw.split(",") if a.strip()]
+
+
+class NoteForm(forms.Form):
+    """An internal note (never mailed)."""
+
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AwayForm(forms.Form):
+    """Availability: available, or away until an optional date."""
+
+    away = forms.BooleanField(required=False)
+    until = forms.DateTimeField(
+        label=_("Away until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )

@@ -1,0 +1,123 @@
+"""The ticket page and its read-only helpers: one article's body, attachments, canned text."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.tickets.blobs import blob_get
+from ventanilla.tickets.canned import canned_for, canned_render
+from ventanilla.tickets.models import Article, Level, TicketEvent
+from ventanilla.workspace import forms
+from ventanilla.workspace.display import event_text, html_with_remote_images
+from ventanilla.workspace.selectors import (
+    assignable_agents,
+    customer_other_tickets,
+    ticket_articles,
+    ticket_attachment,
+    ticket_for_user,
+)
+from ventanilla.workspace.sla import sla_display
+from ventanilla.workspace.views.common import agent_required
+
+
+def _suggestion(data: object) -> dict[str, object]:
+    """Return the stored suggestion with levels and axes named in the agent's language."""
+    if not isinstance(data, dict) or not data:
+        return {}
+    levels = {str(k): str(v) for k, v in Level.choices}
+    axes = {"urgency": _("urgency"), "impact": _("impact")}
+    reasons = [
+        {
+            "text": r.get("text") or r.get("rule", ""),
+            "axis": axes.get(str(r.get("sets")), str(r.get("sets", ""))),
+            "level": levels.get(str(r.get("level")), str(r.get("level", ""))),
+        }
+        for r in data.get("reasons") or []
+        if isinstance(r, dict)
+    ]
+    return {
+        **data,
+        "urgency_label": levels.get(str(data.get("urgency")), ""),
+        "impact_label": levels.get(str(data.get("impact")), ""),
+        "reasons": reasons,
+    }
+
+
+@agent_required
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The whole case on one page: conversation, facts, history and every action's form."""
+    ticket = ticket_for_user(user=request.user, number=number)
+    suggestion = _suggestion(ticket.suggestion)
+    initial_levels = {
+        "urgency": ticket.urgency or suggestion.get("urgency") or Level.MEDIUM,
+        "impact": ticket.impact or suggestion.get("impact") or Level.MEDIUM,
+    }
+    assign_form = forms.AssignForm(initial={"assignee": ticket.assignee_id})
+    assign_form.fields["assignee"].queryset = assignable_agents(user=request.user)  # type: ignore[attr-defined]
+    events = [(e, event_text(e)) for e in TicketEvent.objects.filter(ticket=ticket)]
+    context = {
+        "ticket": ticket,
+        "articles": ticket_articles(ticket=ticket),
+        "participants": ticket.participants.all(),
+        "tags": ticket.tags.all(),
+        "other_tickets": customer_other_tickets(user=request.user, ticket=ticket),
+        "events": events,
+        "sla": sla_display(ticket, timezone.now()),
+        "suggestion": suggestion,
+        "priority_form": forms.PriorityForm(initial=initial_levels),
+        "assign_form": assign_form,
+        "team_form": forms.TeamForm(initial={"team": ticket.team_id}),
+        "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in ticket.tags.all())}),
+        "resolve_form": forms.ResolveForm(),
+        "reopen_form": forms.ReopenForm(),
+        "merge_form": forms.MergeForm(),
+        "reply_form": forms.ReplyForm(),
+        "note_form": forms.NoteForm(),
+        "canned": canned_for(ticket=ticket, agent=request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "workspace/ticket.html", context)
+
+
+@agent_required
+def article_body(request: HttpRequest, number: str, article_id: int) -> HttpResponse:
+    """One article's HTML body; ``?images=1`` lets its remote images load (htmx swap)."""
+    ticket = ticket_for_user(user=request.user, number=number)
+    article = get_object_or_404(Article, pk=article_id, ticket=ticket)
+    images = request.GET.get("images") == "1"
+    html = html_with_remote_images(article.html) if images else article.html
+    context = {"ticket": ticket, "article": article, "html": html, "images": images}
+    return render(request, "workspace/partials/article_html.html", context)
+
+
+@agent_required
+def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """Serve an attachment as a download, never rendered inline (no sniffing, no script)."""
+    ticket = ticket_for_user(user=request.user, number=number)
+    attachment = ticket_attachment(ticket=ticket, attachment_id=attachment_id)
+    response = HttpResponse(blob_get(attachment.sha256), content_type="application/octet-stream")
+    # RFC 6266: filename* carries non-ASCII names; Django builds both forms.
+    response.headers["Content-Disposition"] = _disposition(attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _disposition(filename: str) -> str:
+    from django.utils.http import content_disposition_header
+
+    return content_disposition_header(as_attachment=True, filename=filename or "attachment")
+
+
+@agent_required
+def canned_text(request: HttpRequest, number: str, canned_id: int) -> HttpResponse:
+    """The text of a canned response filled in for this ticket (inserted into the composer)."""
+    ticket = ticket_for_user(user=request.user, number=number)
+    canned = get_object_or_404(
+        canned_for(ticket=ticket, agent=request.user),  # type: ignore[arg-type]
+        pk=canned_id,
+    )
+    text = canned_render(canned=canned, ticket=ticket, agent=request.user)  # type: ignore[arg-type]
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

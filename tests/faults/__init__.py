@@ -1,0 +1,1 @@
+"""Fault tests: killed workers, a failing relay, the database going away."""

@@ -1,0 +1,1 @@
+"""Real servers (Dovecot, ...) started by the tests themselves on free loopback ports."""
