@@ -151,6 +151,7 @@ def banner(info: DemoInfo, web: str, smtp: str) -> list[str]:
     return [
         "",
         "Ventanilla is running.",
+        f"  Workspace:       {url}/  (agents log in here)",
         f"  Admin:           {url}/admin/",
         f"  Health:          {url}/healthz",
         f"  SMTP (incoming): {smtp}",
