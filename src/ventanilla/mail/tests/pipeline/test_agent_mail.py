@@ -127,7 +127,7 @@ def test_agent_mail_that_threads_to_no_ticket_is_ignored_and_the_agent_told(
     inbound = deliver(make_mail(sender="ana@empresa.es", subject="Una consulta", body="Hola\n"))
 
     assert inbound.state == InboundState.IGNORED
-    assert any("does not answer a ticket notification" in r for r in inbound.reasons)
+    assert any("no responde a una notificación de ticket" in r for r in inbound.reasons)
     assert Ticket.objects.count() == tickets
     notice = Notification.objects.get(user=ana, kind="agent-mail-ignored")
     assert "Una consulta" in notice.text
@@ -152,7 +152,7 @@ def test_agent_who_cannot_see_the_ticket_is_refused(assigned, deliver, make_mail
     # Told why, without a link to a ticket he may not see.
     notice = Notification.objects.get(user__username="oscar", kind="agent-mail-ignored")
     assert notice.ticket is None
-    assert "cannot act on this ticket" in notice.text
+    assert "no puedes actuar sobre este ticket" in notice.text
     assert not OutboundMessage.objects.filter(kind=OutboundKind.REPLY).exists()
 
 
