@@ -78,6 +78,25 @@ def mailbox_size_limit(address: str) -> int | None:
     return min(found, settings.VENTANILLA_MAX_MESSAGE_BYTES)
 
 
+def mailbox_size_limit_cached(address: str) -> int | None:
+    """Like ``mailbox_size_limit`` from the mailbox cache only: never queries the database.
+
+    None when the cache is cold or does not list ``address`` as active; the caller then asks
+    the database (a mailbox created in another process is not refused for up to
+    ``_MAILBOX_TTL`` seconds). Safe on an event loop: no I/O.
+    """
+    from django.conf import settings
+
+    cached = _mailbox_cache
+    if cached is None or time.monotonic() - cached[0] > _MAILBOX_TTL:
+        return None
+    wanted = address.strip().lower()
+    for mailbox in cached[1]:
+        if mailbox.active and mailbox.address.lower() == wanted:
+            return min(mailbox.max_message_bytes, settings.VENTANILLA_MAX_MESSAGE_BYTES)
+    return None
+
+
 def mailbox_by_key(key: str) -> Mailbox | None:
     """Return the active mailbox whose address or ticket prefix is ``key`` (HTTP intake)."""
     key = key.strip()

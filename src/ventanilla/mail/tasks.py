@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
@@ -10,11 +13,31 @@ from ventanilla.mail import services
 from ventanilla.mail.selectors import inbound_stuck
 from ventanilla.mail.sources import imap_loop
 
+log = logging.getLogger(__name__)
+
 
 @db_task(retries=5, retry_delay=10)
 def process_inbound(inbound_id: int) -> str:
     """Process one stored message (retried on database errors)."""
     return services.inbound_process(inbound_id=inbound_id)
+
+
+@db_task()
+def process_inbound_many(inbound_ids: list[int]) -> list[str]:
+    """Process messages stored together (a group commit), each in its own transaction.
+
+    One queue entry per group instead of one per message. A message failing on a database
+    error gets its own ``process_inbound`` task (with its retries) so the others go on.
+    """
+    states = []
+    for inbound_id in inbound_ids:
+        try:
+            states.append(services.inbound_process(inbound_id=inbound_id))
+        except DatabaseError:
+            log.warning("inbound %s: database error, retried alone", inbound_id, exc_info=True)
+            process_inbound(inbound_id)
+            states.append("retry")
+    return states
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -1,15 +1,17 @@
-"""The SMTP listener: a thin aiosmtpd edge in front of ``ingest_raw``.
+"""The SMTP listener: a thin aiosmtpd edge in front of the one door in (``mail/ingest.py``).
 
 It checks each recipient at RCPT time, so unknown addresses are refused during the session
 (``550 5.1.1``, RFC 3463) instead of being accepted and bounced later (backscatter). At
-DATA time it stores the exact bytes and answers ``250`` only after ``ingest_raw`` has
+DATA time it stores the exact bytes and answers ``250`` only after ``ingest_raw_many`` has
 returned, i.e. after the row is committed (RFC 5321 §6.1: once we say 250 the message is
 ours). Any failure answers ``451 4.3.0``: the client keeps the message and retries, so
 nothing is lost; a retry of bytes we did store is recognised by their sha256.
 
-The asyncio loop never touches the database: the blocking Django calls run in a small,
-bounded thread pool (``sync_to_async(thread_sensitive=False)``), which also caps how many
-sessions write at the same time.
+The asyncio loop never touches the database. RCPT is answered from the short-lived mailbox
+cache when it knows the address (no round trip); otherwise the check runs in a small, bounded
+thread pool (``sync_to_async(thread_sensitive=False)``). DATA hands the bytes to the group
+committer (``group_commit.py``): one writer thread stores the messages of concurrent sessions
+in one transaction and answers each session only after that commit.
 
 Size limits: the global ``VENTANILLA_MAX_MESSAGE_BYTES`` is advertised (RFC 1870 ``SIZE``)
 and enforced while reading DATA; each mailbox's own ``max_message_bytes`` is checked at RCPT
@@ -33,8 +35,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from ventanilla.mail.ingest import IngestResult, ingest_raw
-from ventanilla.mail.selectors import mailbox_size_limit
+from ventanilla.mail.ingest import RawMail
+from ventanilla.mail.selectors import (
+    mailbox_size_limit,
+    mailbox_size_limit_cached,
+    mailboxes_cached,
+)
+from ventanilla.mail.sources.group_commit import GroupCommitter
 from ventanilla.mail.sources.tls import server_tls_context
 
 log = logging.getLogger(__name__)
@@ -67,8 +74,11 @@ def _db_call(func: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
-def _ingest(raw: bytes, source: str, envelope_from: str, envelope_to: list[str]) -> IngestResult:
-    return ingest_raw(raw, source=source, envelope_from=envelope_from, envelope_to=envelope_to)
+def _rcpt_limit(address: str) -> int | None:
+    # Warm the mailbox cache on the way (one query for all mailboxes), so the next RCPTs
+    # are answered without the database; the answer itself comes from the database.
+    mailboxes_cached()
+    return mailbox_size_limit(address)
 
 
 class LimitedEnvelope(Envelope):
@@ -103,24 +113,32 @@ def message_bytes(envelope: Envelope) -> bytes:
 
 
 class IngestHandler:
-    """aiosmtpd handler: RCPT checks the mailbox, DATA stores the bytes via ``ingest_raw``."""
+    """aiosmtpd handler: RCPT checks the mailbox, DATA stores the bytes (group commit)."""
 
     def __init__(
-        self, *, source: str = "smtp", max_sessions: int = 100, db_threads: int = 4
+        self,
+        *,
+        source: str = "smtp",
+        max_sessions: int = 100,
+        db_threads: int = 4,
+        batch_wait: float = 0.002,
     ) -> None:
-        """Allow ``max_sessions`` concurrent sessions and ``db_threads`` concurrent DB calls."""
+        """Allow ``max_sessions`` sessions and ``db_threads`` concurrent RCPT lookups.
+
+        ``batch_wait``: how long the writer waits for more messages to join a group commit.
+        """
         self.source = source
         self.max_sessions = max_sessions
         self.sessions = 0  # touched only on the event loop thread, so no lock is needed
+        # Pool threads only serve RCPT cache misses (a cold cache, unknown addresses), so
+        # they keep the connect-per-call policy: an idle thread holds no connection.
         self.executor = ThreadPoolExecutor(
             max_workers=db_threads, thread_name_prefix=f"{source}-db"
         )
         self._size_limit = sync_to_async(
-            _db_call(mailbox_size_limit), thread_sensitive=False, executor=self.executor
+            _db_call(_rcpt_limit), thread_sensitive=False, executor=self.executor
         )
-        self._ingest = sync_to_async(
-            _db_call(_ingest), thread_sensitive=False, executor=self.executor
-        )
+        self.committer = GroupCommitter(name=source, max_wait=batch_wait)
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self,
@@ -131,11 +149,13 @@ class IngestHandler:
         rcpt_options: list[str],
     ) -> str:
         """Accept ``address`` only if it is an active mailbox; 451 if we cannot tell."""
-        try:
-            limit = await self._size_limit(address)
-        except Exception:
-            log.exception("RCPT check for %r failed", address)
-            return TEMPFAIL
+        limit = mailbox_size_limit_cached(address)
+        if limit is None:
+            try:
+                limit = await self._size_limit(address)
+            except Exception:
+                log.exception("RCPT check for %r failed", address)
+                return TEMPFAIL
         if limit is None:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         # RFC 1870 §6.2: a declared size over this recipient's limit is refused at RCPT.
@@ -166,7 +186,8 @@ class IngestHandler:
     async def store(self, raw: bytes, envelope: Envelope, recipients: list[str]) -> str:
         """Store ``raw`` for ``recipients``; return the reply: 250 once committed, else 451."""
         try:
-            result = await self._ingest(raw, self.source, envelope.mail_from or "", recipients)
+            mail = RawMail(raw, self.source, envelope.mail_from or "", tuple(recipients))
+            result = await self.committer.store(mail)
         except Exception:
             # Whatever failed (database down, disk full, a bug), the client still holds the
             # message: a temporary failure makes it retry rather than bounce (RFC 5321 §4.2.5).
@@ -175,8 +196,9 @@ class IngestHandler:
         return f"250 2.0.0 Ok: queued as {result.inbound.pk}"
 
     def close(self) -> None:
-        """Wait for running DB calls, then stop the pool."""
+        """Wait for running DB calls and queued messages, then stop the pool and the writer."""
         self.executor.shutdown(wait=True)
+        self.committer.close()
 
 
 class SessionCap(SMTP):
@@ -238,8 +260,9 @@ def start_smtp_listener(
     """Start the SMTP listener on ``host:port`` in a background thread and return it.
 
     ``port`` 0 picks a free port; read it back from ``.port``. ``options`` go to
-    ``IngestHandler`` (``source``, ``max_sessions``, ``db_threads``). STARTTLS is offered with
-    ``tls_context``, by default the one configured in settings (if any). Stop it with ``.stop()``.
+    ``IngestHandler`` (``source``, ``max_sessions``, ``db_threads``, ``batch_wait``). STARTTLS
+    is offered with ``tls_context``, by default the one configured in settings (if any). Stop
+    it with ``.stop()``.
     """
     listener = listener_class(
         handler_class(**options),

@@ -90,3 +90,51 @@ def test_unknown_recipient_falls_back_to_default_mailbox(mailbox, make_mail):
     result.inbound.refresh_from_db()
     assert result.inbound.mailbox == mailbox
     assert result.inbound.state == InboundState.PROCESSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_many_stores_each_once_in_one_go(mailbox, make_mail, monkeypatch):
+    from ventanilla.mail import tasks
+    from ventanilla.mail.ingest import RawMail, ingest_raw_many
+
+    queued: list[list[int]] = []
+    real = tasks.process_inbound_many.call_local
+
+    def spy(ids: list[int]) -> object:
+        queued.append(ids)
+        return real(ids)
+
+    monkeypatch.setattr(tasks, "process_inbound_many", spy)
+    known = make_mail(subject="ya visto")
+    first = ingest_raw(known, source="smtp", envelope_to=[mailbox.address])
+    fresh = [make_mail(subject=f"nuevo {n}") for n in range(3)]
+    mails = [RawMail(raw, "smtp", "lucia@cliente.es", (mailbox.address,)) for raw in fresh]
+    # Known bytes and bytes repeated within the group are not stored again.
+    mails += [RawMail(known, "smtp"), RawMail(fresh[0], "lmtp")]
+    results = ingest_raw_many(mails)
+    assert [r.created for r in results] == [True, True, True, False, False]
+    assert results[3].inbound.pk == first.inbound.pk
+    assert results[4].inbound.pk == results[0].inbound.pk
+    assert InboundMessage.objects.count() == 4
+    assert queued == [[r.inbound.pk for r in results[:3]]]  # one queue entry for the group
+    for result in results[:3]:
+        stored = InboundMessage.objects.get(pk=result.inbound.pk)
+        assert stored.mailbox == mailbox
+        assert stored.envelope_from == "lucia@cliente.es"
+        assert stored.state == InboundState.PROCESSED
+    assert Ticket.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_many_is_all_or_nothing(mailbox, make_mail):
+    from ventanilla.mail.ingest import RawMail, ingest_raw_many
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE mail_inboundmessage RENAME TO mail_inbound_away")
+    try:
+        with pytest.raises(Exception, match=r"(?i)mail_inboundmessage|no such table|not exist"):
+            ingest_raw_many([RawMail(make_mail(subject=f"{n}"), "smtp") for n in range(3)])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE mail_inbound_away RENAME TO mail_inboundmessage")
+    assert not InboundMessage.objects.exists()

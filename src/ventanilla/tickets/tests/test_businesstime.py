@@ -187,3 +187,36 @@ def test_malformed_hours_are_skipped_not_raised():
     assert week[0] == ((540, 840),)
     assert all(day == () for day in week[1:])
     assert make_calendar(time_zone="Mars/Olympus", hours={}).tz == ZoneInfo("Europe/Madrid")
+
+
+def _walk_every_day(a: datetime, b: datetime) -> float:
+    """The plain definition: clip every opening interval of every day to [a, b]."""
+    from ventanilla.tickets.businesstime import day_intervals
+
+    total = timedelta()
+    day = a.astimezone(MADRID).date() - timedelta(days=1)
+    while day <= b.astimezone(MADRID).date():
+        for opens, closes in day_intervals(SPAIN, day):
+            low, high = max(opens, a), min(closes, b)
+            if high > low:
+                total += high - low
+        day += timedelta(days=1)
+    return total.total_seconds() / 60
+
+
+def test_long_spans_use_prefix_sums_and_agree_with_walking_every_day():
+    from ventanilla.tickets.businesstime import business_minutes_between
+
+    rng = random.Random(7)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for _ in range(300):
+        a = start + timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
+        b = a + timedelta(minutes=rng.randint(0, 800 * 24 * 60))
+        expected = _walk_every_day(a, b)
+        assert business_minutes_between(a, b, SPAIN) == pytest.approx(expected)
+        assert business_minutes_between(b, a, SPAIN) == pytest.approx(-expected)
+    # A whole non-leap year with every weekday open 8 h, less the national holidays on
+    # weekdays: 2025 has 261 weekdays and 7 national holidays on weekdays (1 and 6 Jan,
+    # Good Friday 18 Apr, 1 May, 15 Aug, 8 and 25 Dec; 12 Oct, 1 Nov and 6 Dec fall at weekends).
+    year = business_minutes_between(madrid(2025, 1, 1), madrid(2026, 1, 1), SPAIN)
+    assert year == (261 - 7) * 8 * 60
