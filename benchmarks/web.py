@@ -144,7 +144,8 @@ def _generate(tickets: int, articles_per_ticket: int, seed: int) -> None:
         )
         made += len(created)
         print(f"  {made}/{tickets} tickets ({time.perf_counter() - started:.0f} s)", flush=True)
-    big = Ticket.objects.filter(status="open").order_by("id").first() or Ticket.objects.first()
+    # The 50-article ticket is in agent0's team, so both measured users may open it.
+    big = Ticket.objects.filter(status="open", team=teams[0]).order_by("id").first()
     assert big is not None
     Article.objects.bulk_create(
         Article(
@@ -163,16 +164,23 @@ def _generate(tickets: int, articles_per_ticket: int, seed: int) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # bulk_create stamps every row's auto_now "updated" with now; real tickets were last
+        # touched at their last activity (the "recently closed" view depends on it).
+        cursor.execute("UPDATE tickets_ticket SET updated_at = last_activity_at")
         cursor.execute("ANALYZE")
 
 
 def _big_ticket_number() -> str:
     from django.db.models import Count
 
+    from ventanilla.agents.models import Team
     from ventanilla.tickets.models import Ticket
 
     ticket = Ticket.objects.annotate(n=Count("articles")).order_by("-n").first()
     assert ticket is not None
+    team = Team.objects.get(members__username="agent0")
+    if ticket.team_id != team.pk:  # data sets built before the ticket was put in that team
+        Ticket.objects.filter(pk=ticket.pk).update(team=team)
     return ticket.number
 
 

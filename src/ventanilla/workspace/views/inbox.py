@@ -6,12 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ventanilla.agents.models import Team
-from ventanilla.tickets.inbox import VIEW_SLUGS, VIEWS, inbox_counts, inbox_tickets
+from ventanilla.tickets.inbox import (
+    VIEW_SLUGS,
+    VIEWS,
+    InboxFilters,
+    inbox_counts,
+    inbox_tickets,
+)
 from ventanilla.tickets.models import Ticket
 from ventanilla.workspace.forms import InboxFilterForm
 from ventanilla.workspace.selectors import assignable_agents
@@ -19,6 +26,16 @@ from ventanilla.workspace.sla import SlaDisplay, sla_display
 from ventanilla.workspace.views.common import agent_required, is_htmx
 
 PAGE_SIZE = 50
+
+
+class _KnownCountPaginator(Paginator[Ticket]):
+    """A paginator told the total in advance: the view counts came from one aggregate query
+    already, so paging an unfiltered view needs no second ``COUNT(*)``."""
+
+    def __init__(self, object_list: QuerySet[Ticket], per_page: int, *, count: int | None) -> None:
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # ``count`` is a cached_property
 
 
 @dataclass(frozen=True)
@@ -46,16 +63,19 @@ def inbox(request: HttpRequest, view: str) -> HttpResponse:
         raise Http404(view)
     now = timezone.now()
     form = InboxFilterForm(request.GET)
+    filters = form.filters()
     tickets = inbox_tickets(
-        user=request.user, view=view, filters=form.filters(), sort=form.sort_key(), now=now
+        user=request.user, view=view, filters=filters, sort=form.sort_key(), now=now
     )
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = inbox_counts(user=request.user, now=now)
+    known = counts[view] if filters == InboxFilters() else None
+    page = _KnownCountPaginator(tickets, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "views": VIEWS,
         "view": view,
-        "counts": inbox_counts(user=request.user, now=now),
+        "counts": counts,
         "form": form,
         "page": page,
         "rows": _rows(list(page.object_list), now),
