@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from ventanilla.mail.sources.smtp import parse_listen, start_smtp_listener
+from ventanilla.mail.management.serve import serve_listener
+from ventanilla.mail.sources.smtp import start_smtp_listener
 
 
 class Command(BaseCommand):
@@ -29,27 +26,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Start the listener and block until a stop signal arrives."""
-        try:
-            host, port = parse_listen(options["listen"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        # aiosmtpd logs every command with peer and addresses at INFO: noise, and personal data.
-        logging.getLogger("mail.log").setLevel(logging.WARNING)
-        stop = threading.Event()
-
-        def _on_signal(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, _on_signal)
-        signal.signal(signal.SIGINT, _on_signal)
-        try:
-            listener = start_smtp_listener(host, port)
-        except OSError as exc:
-            raise CommandError(f"cannot listen on {host}:{port}: {exc}") from exc
-        self.stdout.write(f"SMTP listening on {host}:{listener.port}", ending="\n")
-        self.stdout.flush()
-        # Event.wait without a timeout is not interrupted by signals; poll so the handler runs.
-        while not stop.wait(0.5):
-            pass
-        listener.stop()
-        self.stdout.write("SMTP listener stopped")
+        serve_listener(self, listen=options["listen"], protocol="SMTP", start=start_smtp_listener)
