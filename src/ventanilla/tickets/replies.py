@@ -36,20 +36,19 @@ from ventanilla.agents.selectors import agent_profile
 from ventanilla.mail.models import OutboundKind
 from ventanilla.mail.outbound.addresses import address_problem, parse_address
 from ventanilla.mail.outbound.attach import MimeAttachment, safe_content_type, safe_filename
-from ventanilla.mail.outbound.compose import clean_message_id
 from ventanilla.mail.outbound.services import outbound_queue
 from ventanilla.tickets import events
 from ventanilla.tickets.canned import canned_for, canned_render
 from ventanilla.tickets.formatting import has_formatting, markdown_to_html
 from ventanilla.tickets.models import Article, ArticleDirection, ArticleKind, Ticket
 from ventanilla.tickets.models import TicketStatus as S
+from ventanilla.tickets.selectors import ticket_conversation_thread
 from ventanilla.tickets.services import article_add, attachment_add, participant_add
 from ventanilla.tickets.sla import ticket_first_response
 from ventanilla.tickets.states import ticket_transition
 
 __all__ = ["canned_for", "canned_render", "reply_subject", "ticket_note_add", "ticket_reply"]
 
-REFERENCES_RECENT = 10  # besides the thread root
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # in total: many relays refuse mail above ~25 MB
 # "Re:", "RE:", "Aw:" (German), "Sv:" (Nordic), "Antw:" (Dutch), "Re[2]:" (some clients).
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
@@ -65,30 +64,6 @@ def reply_subject(*, number: str, subject: str) -> str:
         base = stripped
     base = " ".join(base.split()) or _("(no subject)")
     return f"[{number}] Re: {base}"
-
-
-def _conversation_ids(ticket: Ticket) -> tuple[str, list[str]]:
-    """Return (In-Reply-To, References) for a reply on ``ticket``.
-
-    The parent is the customer's last mail (else the last mail of any direction);
-    References are the conversation's Message-IDs in order, ending with the parent.
-    """
-    rows = list(
-        Article.objects.filter(ticket=ticket, kind=ArticleKind.MAIL)
-        .exclude(message_id="")
-        .order_by("created_at", "id")
-        .values_list("message_id", "direction")
-    )
-    inbound = [mid for mid, direction in rows if direction == ArticleDirection.IN]
-    parent = clean_message_id(inbound[-1] if inbound else (rows[-1][0] if rows else ""))
-    chain: list[str] = []
-    for mid in [m for m, _d in rows if clean_message_id(m) != parent] + [parent]:
-        clean = clean_message_id(mid)
-        if clean and clean not in chain:
-            chain.append(clean)
-    if len(chain) > REFERENCES_RECENT + 1:
-        chain = [chain[0], *chain[-REFERENCES_RECENT:]]
-    return parent, chain
 
 
 def _signed(text: str, *, author: User, ticket: Ticket) -> str:
@@ -188,7 +163,7 @@ def ticket_reply(
     files = _read_files(attachments)
     body = _signed(text, author=author, ticket=locked)
     html = markdown_to_html(body) if has_formatting(text) else ""
-    in_reply_to, references = _conversation_ids(locked)
+    in_reply_to, references = ticket_conversation_thread(ticket=locked)
     subject = reply_subject(number=locked.number, subject=locked.subject)
     sender_name = _display_name(author, locked)
     outbound = outbound_queue(

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ventanilla.mail.models import OutboundMessage
-from ventanilla.tickets.models import Article, Participant, Ticket
+from ventanilla.mail.outbound.compose import clean_message_id, references_chain
+from ventanilla.tickets.models import Article, ArticleDirection, ArticleKind, Participant, Ticket
+
+# An answer's References: the thread root and the 10 most recent ids (RFC 5322 §3.6.4 lets
+# a long chain be trimmed; some servers refuse very long header lines).
+ANSWER_REFERENCES = 11
 
 
 def ticket_get_by_number(*, number: str) -> Ticket | None:
@@ -64,3 +69,29 @@ def ticket_follow_merges(ticket: Ticket) -> Ticket:
         seen.add(ticket.merged_into_id)
         ticket = Ticket.objects.select_related("customer").get(pk=ticket.merged_into_id)
     return ticket
+
+
+def ticket_conversation_thread(*, ticket: Ticket) -> tuple[str, list[str]]:
+    """Return (In-Reply-To, References) for a mail of ours that answers ``ticket``.
+
+    The parent is the customer's latest mail (else our latest mail); References list the
+    conversation's Message-IDs oldest first, ending with the parent. Ids that cannot go into
+    a header as they are (hostile, RFC 6532 UTF-8) are left out before the chain is trimmed.
+    Used by agents' replies and by the resolution notice.
+    """
+    rows = [
+        (mid, direction)
+        for raw, direction in Article.objects.filter(ticket=ticket, kind=ArticleKind.MAIL)
+        .exclude(message_id="")
+        .order_by("created_at", "id")
+        .values_list("message_id", "direction")
+        if (mid := clean_message_id(raw))
+    ]
+    if not rows:
+        return "", []
+    inbound = [mid for mid, direction in rows if direction == ArticleDirection.IN]
+    parent = inbound[-1] if inbound else rows[-1][0]
+    earlier = [mid for mid, _direction in rows if mid != parent]
+    return parent, references_chain(
+        parent_references=earlier, parent_message_id=parent, limit=ANSWER_REFERENCES
+    )

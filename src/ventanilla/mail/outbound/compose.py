@@ -52,19 +52,21 @@ def one_line(value: str, limit: int = MAX_SUBJECT_CHARS) -> str:
     return " ".join(value.split())[:limit]
 
 
-def references_chain(*, parent_references: Iterable[str], parent_message_id: str) -> list[str]:
+def references_chain(
+    *, parent_references: Iterable[str], parent_message_id: str, limit: int = MAX_REFERENCES
+) -> list[str]:
     """Return the References of a reply: the parent's References, then its Message-ID.
 
-    RFC 5322 §3.6.4. Duplicates are dropped; when longer than ``MAX_REFERENCES`` the first
-    id (the thread root) is kept with the most recent ones. Ids are returned bracketed.
+    RFC 5322 §3.6.4. Duplicates are dropped; when longer than ``limit`` the first id (the
+    thread root) is kept with the most recent ones. Ids are returned bracketed.
     """
     chain: list[str] = []
     for item in [*parent_references, parent_message_id]:
         mid = bracket(item)
         if mid and mid not in chain:
             chain.append(mid)
-    if len(chain) > MAX_REFERENCES:
-        chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
+    if len(chain) > limit:
+        chain = [chain[0], *chain[-(limit - 1) :]]
     return chain
 
 

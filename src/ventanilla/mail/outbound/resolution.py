@@ -38,12 +38,12 @@ from ventanilla.mail.outbound.ack import (
     render_custom,
 )
 from ventanilla.mail.outbound.addresses import address_problem
-from ventanilla.mail.outbound.compose import bracket, references_chain
 from ventanilla.mail.outbound.render import mailbox_template, render_builtin
 from ventanilla.mail.outbound.services import outbound_queue
 from ventanilla.mail.pipeline.rules.robot_sender import is_robot_address
 from ventanilla.mail.selectors import mailbox_addresses
-from ventanilla.tickets.models import Article, ArticleDirection, ArticleKind, Ticket
+from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.selectors import ticket_conversation_thread
 
 
 def resolution_language(*, ticket: Ticket) -> str:
@@ -79,27 +79,6 @@ def resolution_suppression_reasons(*, ticket: Ticket) -> list[str]:
     return []
 
 
-def conversation_thread(*, ticket: Ticket) -> tuple[str, list[str]]:
-    """Return (In-Reply-To, References) for a mail that answers the ticket's conversation.
-
-    The parent is the customer's latest mail (else our latest mail); References list the
-    conversation's Message-IDs, oldest first (``references_chain`` keeps the root and the
-    most recent ones when there are many).
-    """
-    rows = list(
-        Article.objects.filter(ticket=ticket, kind=ArticleKind.MAIL)
-        .exclude(message_id="")
-        .order_by("created_at", "pk")
-        .values_list("message_id", "direction")
-    )
-    if not rows:
-        return "", []
-    inbound = [mid for mid, direction in rows if direction == ArticleDirection.IN]
-    parent = inbound[-1] if inbound else rows[-1][0]
-    earlier = [mid for mid, _direction in rows if mid != parent]
-    return bracket(parent), references_chain(parent_references=earlier, parent_message_id=parent)
-
-
 def resolution_queue(*, ticket: Ticket, language: str) -> tuple[OutboundMessage, RenderedMail, str]:
     """Render the notice of ``ticket`` in ``language`` and queue it for its customer.
 
@@ -116,7 +95,7 @@ def resolution_queue(*, ticket: Ticket, language: str) -> tuple[OutboundMessage,
         language=language,
     )
     rendered = resolution_render(mailbox=ticket.mailbox, language=language, context=context)
-    in_reply_to, references = conversation_thread(ticket=ticket)
+    in_reply_to, references = ticket_conversation_thread(ticket=ticket)
     outbound = outbound_queue(
         mailbox=ticket.mailbox,
         ticket=ticket,
