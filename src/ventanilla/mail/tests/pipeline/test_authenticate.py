@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import subprocess
+from pathlib import Path
 
 import dkim
 import pytest
@@ -210,6 +211,51 @@ def test_broken_results_header_is_ignored(make_ctx, make_mail, settings, dns):
 )
 def test_organizational_domain(domain, organizational):
     assert auth.organizational_domain(domain) == organizational
+
+
+@pytest.mark.parametrize(
+    ("domain", "organizational"),
+    [
+        ("example.co.uk", "example.co.uk"),
+        ("mail.example.co.uk", "example.co.uk"),
+        ("correo.tienda.com.es", "tienda.com.es"),
+        # Suffixes a two-label guess gets wrong: the Public Suffix List knows them.
+        ("mail.example.ltd.uk", "example.ltd.uk"),
+        ("shop.example.plc.uk", "example.plc.uk"),
+        ("ana.github.io", "ana.github.io"),  # private section: each user is an organization
+        ("co.uk", "co.uk"),  # a public suffix has no organizational domain of its own
+        ("", ""),
+    ],
+)
+def test_organizational_domain_follows_the_public_suffix_list(domain, organizational):
+    assert auth.organizational_domain(domain) == organizational
+
+
+@pytest.mark.parametrize(
+    ("domain", "from_domain", "expected"),
+    [
+        ("mail.example.co.uk", "example.co.uk", True),
+        ("example.co.uk", "other.co.uk", False),
+        ("co.uk", "example.co.uk", False),
+        ("mail.cliente.es", "cliente.es", True),
+        ("cliente.es", "otro.es", False),
+        ("correo.tienda.com.es", "tienda.com.es", True),
+        ("tienda.com.es", "otra.com.es", False),
+        ("example.ltd.uk", "other.ltd.uk", False),
+        ("ana.github.io", "eva.github.io", False),
+    ],
+)
+def test_alignment_uses_the_public_suffix_list(domain, from_domain, expected):
+    assert auth.aligned(domain, from_domain) is expected
+
+
+def test_the_suffix_list_is_the_offline_copy_in_the_package():
+    import publicsuffixlist
+
+    # Loaded from the file shipped inside the package: nothing is fetched at run time.
+    assert publicsuffixlist.PSLFILE.startswith(str(Path(publicsuffixlist.__file__).parent))
+    assert Path(publicsuffixlist.PSLFILE).stat().st_size > 100_000
+    assert auth.organizational_domain("a.b.example.co.uk") == "example.co.uk"
 
 
 def test_alignment_is_not_fooled_by_suffix_tricks():
