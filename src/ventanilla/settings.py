@@ -80,6 +80,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The one login limiter: every form that calls ``authenticate`` (workspace, admin, any later
+# one) counts failures and obeys the lock. It replaces ModelBackend, not joins it.
+AUTHENTICATION_BACKENDS = ["ventanilla.agents.login.RateLimitedModelBackend"]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -1,9 +1,14 @@
-"""URL map: the admin for now; the agent workspace and API mount here later."""
+"""URL map: health, the admin site, mail intake over HTTP and the agent workspace."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from ventanilla.agents.login_forms import RateLimitedAdminAuthenticationForm
 from ventanilla.mail.health_view import healthz
+
+# The admin's login goes through the same limiter as the workspace's (the auth backend);
+# this form only tells a locked user for how long.
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

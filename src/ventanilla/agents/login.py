@@ -2,6 +2,10 @@
 
 The limits hold for every web process at once (the rows are shared). While a username or
 address is locked, even the right password is refused, so guessing cannot confirm a hit.
+
+They are enforced by the authentication backend (``RateLimitedModelBackend``), not by one
+form: every caller of ``django.contrib.auth.authenticate`` (the workspace login, the admin
+login, any form added later) counts its failures in the same rows and obeys the same lock.
 """
 
 from __future__ import annotations
@@ -9,9 +13,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ventanilla.agents.models import LoginAttempt
@@ -67,3 +77,66 @@ def login_success_record(*, username: str) -> int:
     """Forget the failures of ``username`` after a successful login; return how many."""
     deleted, _ = LoginAttempt.objects.filter(username=username.strip().lower()).delete()
     return deleted
+
+
+# Where the backend leaves the lock for the form that asked, so it can say for how long.
+REQUEST_LOCK_ATTRIBUTE = "ventanilla_login_lock"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """Return the client's address as the web server saw it (no proxy headers trusted)."""
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    return str(ip) if ip else None
+
+
+def request_login_lock(request: HttpRequest | None) -> LoginLock | None:
+    """Return the lock the backend met while authenticating ``request`` (None: not locked)."""
+    lock = getattr(request, REQUEST_LOCK_ATTRIBUTE, None)
+    return lock if isinstance(lock, LoginLock) else None
+
+
+class RateLimitedModelBackend(ModelBackend):
+    """Django's username/password backend behind the login limiter.
+
+    It replaces ``ModelBackend`` in ``AUTHENTICATION_BACKENDS`` (a second, unlimited backend
+    would let the right password through after this one refused it). While locked it raises
+    ``PermissionDenied``: ``authenticate`` then stops and tries no other backend. A refusal
+    tests no password, so it is not recorded and does not push the lock further out.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        """Refuse while locked; otherwise check the password and record the outcome."""
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        ip = client_ip(request)
+        lock = login_lock(username=username, ip=ip)
+        if lock.locked:
+            if request is not None:
+                setattr(request, REQUEST_LOCK_ATTRIBUTE, lock)
+            raise PermissionDenied("too many failed logins")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            login_failure_record(username=username, ip=ip)
+        else:
+            login_success_record(username=username)
+        return user
+
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        """The same limiter for ``aauthenticate`` (ModelBackend's own async path skips it)."""
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )

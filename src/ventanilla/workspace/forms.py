@@ -2,48 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from ventanilla.agents.login import login_failure_record, login_lock, login_success_record
 from ventanilla.agents.models import Team
 from ventanilla.tickets.inbox import InboxFilters
 from ventanilla.tickets.models import Level, Priority, TicketStatus
-
-
-def client_ip(request: Any) -> str | None:
-    """Return the client's address as the web server saw it (no proxy headers trusted)."""
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    return str(ip) if ip else None
-
-
-class RateLimitedAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing while too many recent failures (even the right password)."""
-
-    def clean(self) -> dict[str, Any]:
-        """Check the lock first, then the password; record failures and successes."""
-        username = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
-        lock = login_lock(username=username, ip=ip)
-        if lock.locked:
-            message = ngettext(
-                "Too many failed attempts. Try again in %(minutes)d minute.",
-                "Too many failed attempts. Try again in %(minutes)d minutes.",
-                lock.minutes,
-            ) % {"minutes": lock.minutes}
-            raise forms.ValidationError(message, code="rate_limited")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            login_failure_record(username=username, ip=ip)
-            raise
-        login_success_record(username=username)
-        return cleaned
 
 
 class InboxFilterForm(forms.Form):

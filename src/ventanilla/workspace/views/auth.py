@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 
-from ventanilla.workspace.forms import RateLimitedAuthenticationForm
+from ventanilla.agents.login_forms import RateLimitedAuthenticationForm
 
 
 class LoginView(auth_views.LoginView):
-    """The workspace login page (rate limited per username and per address)."""
+    """The workspace login page (the limiter is the auth backend; the form names the lock)."""
 
     template_name = "workspace/login.html"
     authentication_form = RateLimitedAuthenticationForm
