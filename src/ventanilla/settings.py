@@ -16,6 +16,11 @@ BASE_DIR = Path(__file__).resolve().parent
 VENTANILLA_HOME = config.home()
 
 SECRET_KEY = config.secret_key(VENTANILLA_HOME)
+# Old keys during a rotation (comma list): Django and our encrypted secrets
+# (``core/encryption.py``) still accept them, but never sign or encrypt with them.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in config.env("VENTANILLA_SECRET_KEY_FALLBACKS").split(",") if k.strip()
+]
 DEBUG = config.env_bool("VENTANILLA_DEBUG")
 ALLOWED_HOSTS = [
     h for h in config.env("VENTANILLA_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
@@ -130,6 +135,13 @@ VENTANILLA_TLS_KEY = config.env("VENTANILLA_TLS_KEY")
 VENTANILLA_MAX_MESSAGE_BYTES = int(
     config.env("VENTANILLA_MAX_MESSAGE_BYTES", str(40 * 1024 * 1024))
 )
+# SMTP/LMTP listeners (mail/sources/smtp_session.py explains the values): sessions in all and
+# per client address (0: no cap; LMTP has none by default), the wait for the next command,
+# and the longest silence inside DATA (not a bound on the whole transfer).
+VENTANILLA_SMTP_MAX_SESSIONS = int(config.env("VENTANILLA_SMTP_MAX_SESSIONS", "100"))
+VENTANILLA_SMTP_MAX_PER_ADDRESS = int(config.env("VENTANILLA_SMTP_MAX_PER_ADDRESS", "10"))
+VENTANILLA_SMTP_COMMAND_TIMEOUT = float(config.env("VENTANILLA_SMTP_COMMAND_TIMEOUT", "60"))
+VENTANILLA_SMTP_DATA_TIMEOUT = float(config.env("VENTANILLA_SMTP_DATA_TIMEOUT", "180"))
 # A message whose processing was interrupted (worker killed) is retried this many times
 # before it goes to quarantine, so a poison message cannot loop forever (Mailman's MAX_BAK_COUNT).
 VENTANILLA_MAX_ATTEMPTS = 3

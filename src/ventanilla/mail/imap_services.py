@@ -6,13 +6,15 @@ its password) at the same time never loses the edit to a poller saving a stale r
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ventanilla.mail.models import ImapAccount
+from ventanilla.core.encryption import SecretDecryptError, secret_is_current, secret_rotate
+from ventanilla.mail.models import IMAP_PASSWORD_PURPOSE, ImapAccount
 
 # A traceback can be long; the admin shows the head, which names the cause.
 MAX_ERROR_LENGTH = 2000
@@ -82,3 +84,40 @@ def imap_accounts_enabled(*, idle_only: bool = False) -> list[ImapAccount]:
     if idle_only:
         accounts = accounts.filter(use_idle=True)
     return list(accounts)
+
+
+@dataclass
+class RekeyReport:
+    """What ``imap_account_passwords_rekey`` did, by account name."""
+
+    rotated: list[str] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def imap_account_passwords_rekey() -> RekeyReport:
+    """Re-encrypt every stored IMAP password under the current secret key.
+
+    Run after moving the old key to ``VENTANILLA_SECRET_KEY_FALLBACKS``; once it reports no
+    failure, the old key can be dropped. A password no key opens is reported, left as it is.
+    Each write is guarded by the old ciphertext, so a password an admin changes meanwhile wins.
+    """
+    report = RekeyReport()
+    stored = ImapAccount.objects.exclude(password_encrypted="").values_list(
+        "pk", "name", "password_encrypted"
+    )
+    for pk, name, token in stored:
+        if secret_is_current(token, purpose=IMAP_PASSWORD_PURPOSE):
+            report.current.append(name)
+            continue
+        try:
+            rotated = secret_rotate(token, purpose=IMAP_PASSWORD_PURPOSE)
+        except SecretDecryptError as exc:
+            report.failed[name] = str(exc)
+            continue
+        ImapAccount.objects.filter(pk=pk, password_encrypted=token).update(
+            password_encrypted=rotated
+        )
+        report.rotated.append(name)
+    return report

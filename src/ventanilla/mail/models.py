@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.encryption import secret_decrypt, secret_encrypt
+
+# The HKDF purpose label of IMAP passwords: changing it would make every stored one unreadable.
+IMAP_PASSWORD_PURPOSE = "IMAP password"  # noqa: S105 (a label, not a secret)
+
 LANGUAGE_CHOICES = [("es", _("Spanish")), ("en", _("English"))]
 
 
@@ -110,7 +115,8 @@ class ImapAccount(models.Model):
     auth = models.CharField(
         _("authentication"), max_length=8, choices=ImapAuth.choices, default=ImapAuth.PASSWORD
     )
-    password = models.CharField(_("password"), max_length=500, blank=True)
+    # Encrypted at rest (``core/encryption.py``); read and write it through ``password``.
+    password_encrypted = models.TextField(_("password (encrypted)"), blank=True)
     # XOAUTH2: a command that prints a fresh access token (e.g. an MSAL or gcloud helper);
     # we never store refresh tokens ourselves.
     token_command = models.CharField(_("access-token command"), max_length=1000, blank=True)
@@ -138,6 +144,15 @@ class ImapAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.username}@{self.host})"
+
+    @property
+    def password(self) -> str:
+        """The password in clear, decrypted now (raises ``SecretDecryptError`` on a wrong key)."""
+        return secret_decrypt(self.password_encrypted, purpose=IMAP_PASSWORD_PURPOSE)
+
+    @password.setter
+    def password(self, value: str) -> None:
+        self.password_encrypted = secret_encrypt(value, purpose=IMAP_PASSWORD_PURPOSE)
 
 
 class InboundState(models.TextChoices):

@@ -1,9 +1,10 @@
-"""The ``mail poll`` and ``mail idle`` subcommands (IMAP intake, issue 3 item 1).
+"""The ``mail poll``, ``mail idle`` and ``mail rekey`` subcommands (IMAP intake).
 
 ``ventanilla mail poll [--account NAME] [--drain]`` polls once (every enabled account, or the
 named one) regardless of its interval; ``ventanilla mail idle`` keeps every account with
-``use_idle`` in IDLE until SIGTERM/SIGINT. Declared by ``commands/mail.py`` through
-``add_imap_parsers`` and run by ``run_imap``.
+``use_idle`` in IDLE until SIGTERM/SIGINT; ``ventanilla mail rekey`` re-encrypts the stored
+passwords under the current secret key (after a key rotation). Declared by
+``commands/mail.py`` through ``add_imap_parsers`` and run by ``run_imap``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ventanilla.mail import imap_services
 from ventanilla.mail.models import ImapAccount
 from ventanilla.mail.sources import imap_loop
 
-IMAP_ACTIONS = ("poll", "idle")
+IMAP_ACTIONS = ("poll", "idle", "rekey")
 
 
 def add_imap_parsers(sub: _SubParsersAction[CommandParser]) -> None:
@@ -31,6 +32,7 @@ def add_imap_parsers(sub: _SubParsersAction[CommandParser]) -> None:
     poll.add_argument("--drain", action="store_true", help="repeat until no batch is left")
     idle = sub.add_parser("idle", help="wait for new IMAP mail with IDLE (runs until stopped)")
     idle.add_argument("--account", default="", metavar="NAME", help="only this account")
+    sub.add_parser("rekey", help="re-encrypt stored IMAP passwords under the current secret key")
 
 
 def _accounts(name: str, *, idle_only: bool = False) -> list[ImapAccount]:
@@ -43,7 +45,10 @@ def _accounts(name: str, *, idle_only: bool = False) -> list[ImapAccount]:
 
 
 def run_imap(command: BaseCommand, options: dict[str, Any]) -> None:
-    """Run ``poll`` or ``idle``."""
+    """Run ``poll``, ``idle`` or ``rekey``."""
+    if options["action"] == "rekey":
+        _rekey(command)
+        return
     if options["action"] == "idle":
         name = options["account"]
         if name:
@@ -82,3 +87,16 @@ def _idle(command: BaseCommand, load_accounts: Callable[[], list[ImapAccount]]) 
     command.stdout.write(f"IMAP IDLE: {names} (accounts re-read every minute)")
     command.stdout.flush()
     imap_loop.idle_forever(load_accounts, stop)
+
+
+def _rekey(command: BaseCommand) -> None:
+    """Re-encrypt the stored passwords; exit 1 if any could not be decrypted."""
+    report = imap_services.imap_account_passwords_rekey()
+    for name in report.rotated:
+        command.stdout.write(f"{name}: password re-encrypted under the current key")
+    if report.current:
+        command.stdout.write(f"{len(report.current)} already under the current key")
+    for name, error in report.failed.items():
+        command.stderr.write(f"{name}: {error}")
+    if report.failed:
+        raise SystemExit(1)

@@ -80,7 +80,12 @@ def xoauth2_string(username: str, token: str) -> str:
 
 
 def connect(account: ImapAccount) -> IMAPClient:
-    """Open a connection to the account's server and log in; the caller closes it."""
+    """Open a connection to the account's server and log in; the caller closes it.
+
+    The stored password is decrypted first, so a secret key that cannot open it fails with a
+    clear ``SecretDecryptError`` before we ever talk to the server.
+    """
+    password = account.password if account.auth != ImapAuth.XOAUTH2 else ""
     context = ssl.create_default_context()
     use_ssl = account.security == ImapSecurity.TLS
     client = IMAPClient(
@@ -96,7 +101,7 @@ def connect(account: ImapAccount) -> IMAPClient:
         if account.auth == ImapAuth.XOAUTH2:
             client.oauth2_login(account.username, access_token(account.token_command))
         else:
-            client.login(account.username, account.password)
+            client.login(account.username, password)
     except Exception:
         client.shutdown()
         raise

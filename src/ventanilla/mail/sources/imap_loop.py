@@ -160,10 +160,14 @@ def _is_new_mail(response: object) -> bool:
 
 
 def _settings_key(account: ImapAccount) -> tuple[object, ...]:
-    """What a watcher's connection depends on: a change means reconnecting."""
+    """What a watcher's connection depends on: a change means reconnecting.
+
+    The password counts by its ciphertext (a new password, or a re-encryption, gives a new
+    one): decrypting here would let one unreadable password stop every watcher.
+    """
     return (
         account.host, account.port, account.security, account.username, account.auth,
-        account.password, account.token_command, account.folder,
+        account.password_encrypted, account.token_command, account.folder,
     )  # fmt: skip
 
 

@@ -17,15 +17,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def account(mailbox, dovecot, imap_user):
-    return ImapAccount.objects.create(
+    account = ImapAccount(
         mailbox=mailbox,
         name="idle",
         host=dovecot.host,
         port=dovecot.imap_port,
         security="none",
         username=imap_user.address,
-        password=imap_user.password,
     )
+    account.password = imap_user.password  # stored encrypted
+    account.save()
+    return account
 
 
 def _wait(predicate, timeout=10.0):

@@ -22,15 +22,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def account(mailbox, dovecot, imap_user):
     """An account polling ``imap_user``'s INBOX on the test Dovecot, flagging \\Seen after."""
-    return ImapAccount.objects.create(
+    account = ImapAccount(
         mailbox=mailbox,
         name="soporte-imap",
         host=dovecot.host,
         port=dovecot.imap_port,
         security="none",
         username=imap_user.address,
-        password=imap_user.password,
     )
+    account.password = imap_user.password  # stored encrypted
+    account.save()
+    return account
+
+
+def _set_password(account, password):
+    """Store another password (encrypted, like the admin does)."""
+    account.password = password
+    account.save(update_fields=["password_encrypted"])
 
 
 def _poll(account):
@@ -187,7 +195,7 @@ def test_database_down_leaves_mail_on_server_then_ingests_once(
 
 
 def test_wrong_password_is_recorded(account):
-    ImapAccount.objects.filter(pk=account.pk).update(password="wrong")
+    _set_password(account, "wrong")
     with pytest.raises(imap.ImapPollError):
         _poll(account)
     account.refresh_from_db()
@@ -248,7 +256,7 @@ def test_poll_command_fails_on_unknown_account_and_bad_login(account):
 
     with pytest.raises(CommandError, match="no IMAP account nada"):
         call_command("mail", "poll", "--account", "nada")
-    ImapAccount.objects.filter(pk=account.pk).update(password="wrong")
+    _set_password(account, "wrong")
     with pytest.raises(SystemExit) as exit_info:
         call_command("mail", "poll")
     assert exit_info.value.code == 1
@@ -261,7 +269,7 @@ def test_xoauth2_login_with_token_command(account, dovecot, imap_user, make_mail
     helper.write_text(f"print({token!r})\n")
     ImapAccount.objects.filter(pk=account.pk).update(
         auth="xoauth2",
-        password="",
+        password_encrypted="",
         token_command=f"{shlex.quote(sys.executable)} {shlex.quote(str(helper))}",
     )
     dovecot.deliver(imap_user, make_mail(subject="Vía OAuth2"))
@@ -272,7 +280,7 @@ def test_xoauth2_login_with_token_command(account, dovecot, imap_user, make_mail
 
 def test_xoauth2_with_a_rejected_token_is_recorded(account, dovecot, imap_user, make_mail):
     ImapAccount.objects.filter(pk=account.pk).update(
-        auth="xoauth2", password="", token_command="echo ya29.revoked"
+        auth="xoauth2", password_encrypted="", token_command="echo ya29.revoked"
     )
     dovecot.deliver(imap_user, make_mail(subject="No entra"))
     with pytest.raises(imap.ImapPollError):
