@@ -11,17 +11,14 @@ import codecs
 import functools
 import re
 
-# Labels seen in real mail that Python does not know, or knows as a narrower charset than
-# the one senders actually use (WHATWG Encoding Standard: latin-1 is decoded as cp1252,
-# gb2312 as gb18030, euc-kr as cp949, shift_jis as cp932).
+from ventanilla.mail.mime import japanese
+
+# Labels seen in real mail that Python does not know or spells otherwise.
 _ALIASES = {
     "iso-8859-8-i": "iso-8859-8",
     "iso-8859-8-e": "iso-8859-8",
     "iso-8859-6-i": "iso-8859-6",
     "iso-8859-6-e": "iso-8859-6",
-    "ks_c_5601-1987": "cp949",
-    "ks_c_5601": "cp949",
-    "euc-kr": "cp949",
     "x-mac-cyrillic": "mac-cyrillic",
     "x-mac-ukrainian": "mac-cyrillic",
     "x-mac-roman": "mac-roman",
@@ -29,35 +26,52 @@ _ALIASES = {
     "uft-8": "utf-8",
     "utf8": "utf-8",
     "x-unicode-1-1-utf-7": "utf-7",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
+    "x-gbk": "gbk",
     "windows-874": "cp874",
     "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "x-euc-jp": "euc_jp",
+}
+# A standard charset label means, in practice, the vendor superset senders actually write
+# (WHATWG Encoding Standard, "Encodings": latin-1 is decoded as windows-1252, gb2312 as
+# gb18030, euc-kr as windows-949, shift_jis as windows-31j). Keys are Python codec names,
+# so every spelling of a label (``l1``, ``ISO_8859-1``, ``cp819``) gets the same superset.
+_SUPERSETS = {
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
     "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
     "big5": "big5hkscs",
-    "iso-2022-jp": "iso2022_jp_ext",
 }
 # Python codecs that are not charsets a message may select (they would reinterpret text).
 _REFUSED = frozenset(
     {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-8-sig"}
 )
 # Codecs for which pure-ASCII bytes do not mean ASCII text.
-_NOT_ASCII_SAFE = ("utf-7", "iso2022", "hz", "utf-16", "utf-32")
+_NOT_ASCII_SAFE = ("utf-7", "iso2022", "hz", "utf-16", "utf-32", japanese.NAME)
 _LATIN = frozenset({"cp1252", "iso8859-15", "ascii"})
-# Japanese mail is often labelled with the wrong one of its three encodings (sisimai ezweb:
-# EUC-JP bytes declared ISO-2022-JP).
-_SIBLINGS = {
-    "iso2022_jp_ext": ("iso2022_jp_2", "euc_jp", "cp932"),
-    "iso2022_jp": ("iso2022_jp_ext", "iso2022_jp_2", "euc_jp", "cp932"),
+# Tried in order when the declared codec fails strictly. 7-bit ISO-2022-JP first gets the
+# vendor characters (NEC/IBM, CP50220), then the RFC 1554 / JIS X 0213 variants.
+_JIS_7BIT = (japanese.NAME, "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_ext")
+_FALLBACKS = {
+    "iso2022_jp": _JIS_7BIT,
+    "iso2022_jp_1": _JIS_7BIT,
+    "iso2022_jp_2": _JIS_7BIT,
+    "iso2022_jp_3": _JIS_7BIT,
+    "iso2022_jp_ext": _JIS_7BIT,
+    "iso2022_jp_2004": _JIS_7BIT,
+    "euc_jp": ("euc_jis_2004", "cp932"),
     "cp932": ("euc_jp",),
-    "shift_jis": ("cp932", "euc_jp"),
-    "euc_jp": ("cp932",),
+    "big5hkscs": ("cp950",),
 }
+# Japanese mail is often labelled with the wrong one of its three encodings (sisimai ezweb:
+# EUC-JP bytes declared ISO-2022-JP). Only 8-bit data can be one of these: 7-bit escape
+# sequences would "decode" as ASCII and stay on screen as ``$B-!``.
+_JIS_8BIT = ("euc_jp", "cp932")
 _MIXED = "ventanilla-cp1252"
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -83,7 +97,7 @@ def codec_name(label: str) -> str | None:
             found = codecs.lookup(candidate).name
         except LookupError:
             continue
-        return None if found in _REFUSED else found
+        return None if found in _REFUSED else _SUPERSETS.get(found, found)
     return None
 
 
@@ -97,9 +111,12 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, bool]:
     codec = codec_name(label) if label else None
     if data.isascii() and not (codec or "").startswith(_NOT_ASCII_SAFE):
         return data.decode("ascii"), False
-    tries = (
-        ["utf-8", codec] if codec in _LATIN else [codec, *_SIBLINGS.get(codec or "", ()), "utf-8"]
+    tries: list[str | None] = (
+        ["utf-8", codec] if codec in _LATIN else [codec, *_FALLBACKS.get(codec or "", ())]
     )
+    if (codec or "").startswith("iso2022_jp") and not data.isascii():
+        tries += _JIS_8BIT
+    tries.append("utf-8")
     for name in tries:
         if name is None or name == "ascii":
             continue
