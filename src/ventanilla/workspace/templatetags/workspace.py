@@ -1,30 +1,70 @@
-"""Filters for showing mail safely: the sandboxed document of an HTML body."""
+"""Filters and tags for showing mail safely: the sandboxed document of an HTML body."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
 
+from ventanilla.tickets.models import Article, Ticket
 from ventanilla.workspace.display import html_with_remote_images
+from ventanilla.workspace.inline import (
+    attachments_csp_source,
+    html_with_inline_images,
+    inline_images,
+)
 
 register = template.Library()
 
-# The body runs in <iframe sandbox srcdoc=...>: no script, no same origin, no forms. The CSP
-# also keeps every fetch off (tracking pixels, CSS url()), unless the agent allowed images.
+# The body runs in <iframe sandbox srcdoc=...>: no script, no forms, no popups. The CSP
+# also keeps every fetch off (tracking pixels, CSS url()), except this ticket's inline
+# images, and remote images once the agent allowed them.
 _HEAD = (
     '<!doctype html><html><head><meta charset="utf-8">'
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
     "style-src 'unsafe-inline'; img-src {img}\">"
+    '<meta name="referrer" content="no-referrer">'
     '<base target="_blank"><style>body{{font:14px/1.45 system-ui,sans-serif;margin:8px;'
     "color:#1d2430;word-wrap:break-word}}img{{max-width:100%;height:auto}}</style></head><body>"
 )
 
 
-@register.filter
-def srcdoc(html: str, images: bool = False) -> str:
-    """Return the document to put in the iframe's ``srcdoc`` (autoescaped by the template)."""
-    if images:
-        return _HEAD.format(img="https: http: data:") + html_with_remote_images(html)
-    return _HEAD.format(img="data:") + html
+@dataclass(frozen=True)
+class MailFrame:
+    """What the template puts in the iframe: its ``sandbox`` value and its ``srcdoc``."""
+
+    srcdoc: str
+    sandbox: str
+
+
+@register.simple_tag(takes_context=True)
+def mail_frame(
+    context: template.Context, ticket: Ticket, article: Article, html: str, images: bool = False
+) -> MailFrame:
+    """Return the frame of ``article``'s sanitised ``html``, its ``cid:`` images served.
+
+    An opaque-origin frame (plain ``sandbox``) gets no SameSite=Lax session cookie, so it
+    could not load the attachment view; a frame that shows inline images therefore gets
+    ``allow-same-origin`` and nothing else: without ``allow-scripts`` nothing in it can use
+    that origin, and its CSP lets it fetch only this ticket's attachments (plus remote
+    images once the agent asked for them).
+    """
+    request = context.get("request")
+    body = html_with_remote_images(html) if images else html
+    found = False
+    if request is not None:
+        attachments = article.attachments.all()
+        body, found = html_with_inline_images(
+            body, inline_images(ticket_number=ticket.number, attachments=attachments)
+        )
+    sources = ["https:", "http:", "data:"] if images else ["data:"]
+    if found and request is not None:
+        origin = request.build_absolute_uri("/")
+        sources.append(attachments_csp_source(origin=origin, ticket_number=ticket.number))
+    return MailFrame(
+        srcdoc=_HEAD.format(img=" ".join(sources)) + body,
+        sandbox="allow-same-origin" if found else "",
+    )
 
 
 @register.filter

@@ -11,7 +11,8 @@ from ventanilla.tickets.blobs import blob_get
 from ventanilla.tickets.canned import canned_for, canned_render
 from ventanilla.tickets.models import Article, Level, TicketEvent
 from ventanilla.workspace import forms
-from ventanilla.workspace.display import event_text, html_with_remote_images
+from ventanilla.workspace.display import event_text
+from ventanilla.workspace.inline import INLINE_IMAGE_TYPES
 from ventanilla.workspace.selectors import (
     assignable_agents,
     customer_other_tickets,
@@ -87,28 +88,37 @@ def article_body(request: HttpRequest, number: str, article_id: int) -> HttpResp
     ticket = ticket_for_user(user=request.user, number=number)
     article = get_object_or_404(Article, pk=article_id, ticket=ticket)
     images = request.GET.get("images") == "1"
-    html = html_with_remote_images(article.html) if images else article.html
-    context = {"ticket": ticket, "article": article, "html": html, "images": images}
+    context = {"ticket": ticket, "article": article, "html": article.html, "images": images}
     return render(request, "workspace/partials/article_html.html", context)
 
 
 @agent_required
 def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
-    """Serve an attachment as a download, never rendered inline (no sniffing, no script)."""
+    """Serve an attachment as a download (no sniffing, no script).
+
+    ``?inline=1`` serves a raster image with its own type, for the ``cid:`` images of the
+    mail frame (``workspace/inline.py``); anything else is still a download.
+    """
     ticket = ticket_for_user(user=request.user, number=number)
     attachment = ticket_attachment(ticket=ticket, attachment_id=attachment_id)
-    response = HttpResponse(blob_get(attachment.sha256), content_type="application/octet-stream")
+    kind = attachment.content_type.split(";", 1)[0].strip().lower()
+    inline = request.GET.get("inline") == "1" and kind in INLINE_IMAGE_TYPES
+    response = HttpResponse(
+        blob_get(attachment.sha256), content_type=kind if inline else "application/octet-stream"
+    )
     # RFC 6266: filename* carries non-ASCII names; Django builds both forms.
-    response.headers["Content-Disposition"] = _disposition(attachment.filename)
+    response.headers["Content-Disposition"] = _disposition(attachment.filename, inline=inline)
+    response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
-def _disposition(filename: str) -> str:
+def _disposition(filename: str, *, inline: bool = False) -> str:
     from django.utils.http import content_disposition_header
 
-    return content_disposition_header(as_attachment=True, filename=filename or "attachment")
+    name = filename or "attachment"
+    return content_disposition_header(as_attachment=not inline, filename=name) or "inline"
 
 
 @agent_required
