@@ -241,12 +241,17 @@ def test_no_starttls_without_a_certificate(settings, mailbox, start, client_clas
 )
 def test_the_101st_session_gets_421(mailbox, start, client_class):
     listener = start("127.0.0.1", 0)  # the default cap: 100 sessions
+    # Ten clients of ten sessions each (SMTP allows 10 per address by default).
+    sources = [(f"127.0.0.{1 + n // 10}", 0) for n in range(101)]
     try:
         with contextlib.ExitStack() as stack:
-            for _ in range(100):
-                stack.enter_context(client_class("127.0.0.1", listener.port, timeout=30))
+            for source in sources[:100]:
+                stack.enter_context(
+                    client_class("127.0.0.1", listener.port, timeout=30, source_address=source)
+                )
             with pytest.raises(smtplib.SMTPConnectError) as busy:
-                client_class("127.0.0.1", listener.port, timeout=30)
+                client_class("127.0.0.1", listener.port, timeout=30, source_address=sources[100])
             assert busy.value.smtp_code == 421
+            assert busy.value.smtp_error.startswith(b"4.3.2")
     finally:
         listener.stop()

@@ -1,8 +1,9 @@
 """The LMTP listener (RFC 2033): delivery from Postfix or Dovecot into ``ingest_raw``.
 
 Same handler as the SMTP listener (RCPT check, size limits, 451 on any storage failure,
-STARTTLS, session cap), with LMTP's one difference: after DATA we answer once per accepted
-recipient (RFC 2033 §4.2), so the MTA can retry or bounce each recipient on its own. The
+STARTTLS, session cap and timeouts), with LMTP's one difference: after DATA we answer once
+per accepted recipient (RFC 2033 §4.2), so the MTA can retry or bounce each recipient on its
+own. The
 bytes are stored once (one ``InboundMessage`` naming every recipient that accepted them);
 recipients whose mailbox limit the message exceeds get ``552`` while the others get ``250``.
 """
@@ -18,11 +19,11 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from ventanilla.mail.sources.smtp import (
     TOO_BIG,
     IngestHandler,
-    SessionCap,
     SMTPListener,
     message_bytes,
     start_smtp_listener,
 )
+from ventanilla.mail.sources.smtp_session import SessionCap
 
 # aiosmtpd answers these itself at the end of DATA, once; LMTP owes one line per recipient.
 _DATA_REFUSALS = ("552 Error: Too much mail data", "500 Line too long")
@@ -71,14 +72,19 @@ def start_lmtp_listener(
     """Start the LMTP listener on ``host:port`` in a background thread and return it.
 
     Like ``start_smtp_listener`` (``port`` 0 picks a free port, ``.port`` tells which,
-    ``.stop()`` stops it); ``options`` go to ``LMTPIngestHandler``.
+    ``.stop()`` stops it); ``options`` go to ``LMTPIngestHandler``. The caps and timeouts are
+    the SMTP listener's, except that there is no per-address cap unless ``max_per_address``
+    is given: LMTP's one client is our own MTA (LMTP has no authentication and must not be
+    exposed), which opens up to 20 parallel connections by default (Postfix's
+    ``default_destination_concurrency_limit``); a cap would only defer its deliveries.
     """
+    options.setdefault("source", "lmtp")
+    options.setdefault("max_per_address", 0)
     return start_smtp_listener(
         host,
         port,
         tls_context=tls_context,
         listener_class=LMTPListener,
         handler_class=LMTPIngestHandler,
-        source=options.pop("source", "lmtp"),
         **options,
     )

@@ -16,7 +16,8 @@ in one transaction and answers each session only after that commit.
 Size limits: the global ``VENTANILLA_MAX_MESSAGE_BYTES`` is advertised (RFC 1870 ``SIZE``)
 and enforced while reading DATA; each mailbox's own ``max_message_bytes`` is checked at RCPT
 against a declared ``SIZE`` and again after DATA (``552 5.3.4``). The LMTP listener
-(``lmtp.py``) reuses this handler with one reply per recipient.
+(``lmtp.py``) reuses this handler with one reply per recipient. Connection caps, timeouts and
+DATA line handling live in the session class (``smtp_session.py``).
 """
 
 from __future__ import annotations
@@ -42,16 +43,17 @@ from ventanilla.mail.selectors import (
     mailboxes_cached,
 )
 from ventanilla.mail.sources.group_commit import GroupCommitter
+from ventanilla.mail.sources.smtp_session import LimitedEnvelope, SessionCap, SessionLimits
 from ventanilla.mail.sources.tls import server_tls_context
 
 log = logging.getLogger(__name__)
 
 TEMPFAIL = "451 4.3.0 Temporary failure, please retry"
-TOO_BUSY = "421 4.3.2 Too many connections, try again later"
 TOO_BIG = "552 5.3.4 Message too big for <{}>"
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_N = TypeVar("_N", int, float)
 
 
 def _db_call(func: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -81,13 +83,12 @@ def _rcpt_limit(address: str) -> int | None:
     return mailbox_size_limit(address)
 
 
-class LimitedEnvelope(Envelope):
-    """An envelope that remembers each accepted recipient's size limit (bytes)."""
-
-    def __init__(self) -> None:
-        """Start empty, like aiosmtpd's envelope."""
-        super().__init__()
-        self.rcpt_limits: dict[str, int] = {}
+def _or_setting(value: _N | None, name: str) -> _N:
+    """Return ``value``, or the ``VENTANILLA_SMTP_<name>`` setting when it is None."""
+    if value is not None:
+        return value
+    configured: _N = getattr(settings, f"VENTANILLA_SMTP_{name}")
+    return configured
 
 
 def _declared_size(mail_options: list[str]) -> int:
@@ -119,17 +120,28 @@ class IngestHandler:
         self,
         *,
         source: str = "smtp",
-        max_sessions: int = 100,
+        max_sessions: int | None = None,
+        max_per_address: int | None = None,
+        command_timeout: float | None = None,
+        data_timeout: float | None = None,
         db_threads: int = 4,
         batch_wait: float = 0.002,
     ) -> None:
-        """Allow ``max_sessions`` sessions and ``db_threads`` concurrent RCPT lookups.
+        """Serve up to ``max_sessions`` sessions; ``db_threads`` concurrent RCPT lookups.
 
-        ``batch_wait``: how long the writer waits for more messages to join a group commit.
+        ``max_per_address`` (0: no cap), ``command_timeout`` and ``data_timeout`` are
+        explained in ``smtp_session.py``; each left at None comes from the
+        ``VENTANILLA_SMTP_*`` setting of the same name. ``batch_wait``: how long the writer
+        waits for more messages to join a group commit.
         """
         self.source = source
-        self.max_sessions = max_sessions
-        self.sessions = 0  # touched only on the event loop thread, so no lock is needed
+        # Touched only on the event loop thread, so no lock is needed.
+        self.limits = SessionLimits(
+            max_sessions=_or_setting(max_sessions, "MAX_SESSIONS"),
+            max_per_address=_or_setting(max_per_address, "MAX_PER_ADDRESS"),
+            command_timeout=_or_setting(command_timeout, "COMMAND_TIMEOUT"),
+            data_timeout=_or_setting(data_timeout, "DATA_TIMEOUT"),
+        )
         # Pool threads only serve RCPT cache misses (a cold cache, unknown addresses), so
         # they keep the connect-per-call policy: an idle thread holds no connection.
         self.executor = ThreadPoolExecutor(
@@ -201,31 +213,6 @@ class IngestHandler:
         self.committer.close()
 
 
-class SessionCap(SMTP):
-    """A session that says ``421`` instead of hello when too many sessions are open.
-
-    Also gives every transaction a ``LimitedEnvelope``. Used as a base by the SMTP and LMTP
-    session classes.
-    """
-
-    def _create_envelope(self) -> Envelope:
-        return LimitedEnvelope()
-
-    async def _handle_client(self) -> None:
-        handler: IngestHandler = self.event_handler
-        if handler.sessions >= handler.max_sessions:
-            # RFC 5321 §3.8: a server may answer 421 and close when it cannot serve now.
-            await self.push(TOO_BUSY)
-            if self.transport is not None:
-                self.transport.close()
-            return
-        handler.sessions += 1
-        try:
-            await super()._handle_client()
-        finally:
-            handler.sessions -= 1
-
-
 class SMTPListener(Controller):
     """aiosmtpd's threaded ``Controller`` with our session class, and port 0 support."""
 
@@ -260,18 +247,21 @@ def start_smtp_listener(
     """Start the SMTP listener on ``host:port`` in a background thread and return it.
 
     ``port`` 0 picks a free port; read it back from ``.port``. ``options`` go to
-    ``IngestHandler`` (``source``, ``max_sessions``, ``db_threads``, ``batch_wait``). STARTTLS
-    is offered with ``tls_context``, by default the one configured in settings (if any). Stop
-    it with ``.stop()``.
+    ``IngestHandler`` (``source``, ``max_sessions``, ``max_per_address``, ``command_timeout``,
+    ``data_timeout``, ``db_threads``, ``batch_wait``). STARTTLS is offered with
+    ``tls_context``, by default the one configured in settings (if any). Stop it with
+    ``.stop()``.
     """
+    handler = handler_class(**options)
     listener = listener_class(
-        handler_class(**options),
+        handler,
         hostname=host,
         port=port,
         decode_data=False,
         enable_SMTPUTF8=True,
         data_size_limit=settings.VENTANILLA_MAX_MESSAGE_BYTES,
         ident="Ventanilla ESMTP",
+        timeout=handler.limits.command_timeout,
         tls_context=tls_context or server_tls_context(),
     )
     listener.start()
