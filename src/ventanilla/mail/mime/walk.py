@@ -19,7 +19,7 @@ from ventanilla.mail.mime.charsets import decode_bytes
 from ventanilla.mail.mime.headers import header_index, header_str, safe_filename
 from ventanilla.mail.mime.load import PARSE_POLICY
 from ventanilla.mail.mime.parts import PartInfo, content_id
-from ventanilla.mail.mime.transfer import payload_bytes, uudecode
+from ventanilla.mail.mime.transfer import payload_bytes, uu_blocks
 from ventanilla.mail.parsed import ParsedAttachment
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,6 @@ MAX_DEPTH = 40
 MAX_PARTS = 1000
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)""", re.I)
-_UU_BLOCK = re.compile(r"^begin [0-7]{3,4} ([^\r\n]+)\r?\n(.*?)^end[ \t]*$", re.M | re.S)
 _PATH_SEPARATOR = re.compile(r"[/\\]")
 _REPORT_PARTS = frozenset(
     {
@@ -202,15 +201,10 @@ def join_bodies(parts: list[str]) -> str:
 
 def extract_uuencoded(text: str) -> tuple[str, list[ParsedAttachment]]:
     """Move uuencoded blocks (``begin 644 name`` … ``end``) out of a text body."""
+    text, blocks = uu_blocks(text)
     found: list[ParsedAttachment] = []
-
-    def cut(match: re.Match[str]) -> str:
-        content = uudecode(match.group(2).encode("latin-1", "replace"))
-        name = safe_filename(match.group(1))
+    for raw_name, content in blocks:
+        name = safe_filename(raw_name)
         guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
         found.append(ParsedAttachment(filename=name, content_type=guessed, content=content))
-        return ""
-
-    if "begin " not in text:
-        return text, found
-    return _UU_BLOCK.sub(cut, text), found
+    return text, found
