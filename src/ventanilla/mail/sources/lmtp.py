@@ -17,9 +17,11 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from ventanilla.mail.sources.smtp import (
+    EMPTY,
     TOO_BIG,
     IngestHandler,
     SMTPListener,
+    is_empty,
     message_bytes,
     start_smtp_listener,
 )
@@ -37,6 +39,8 @@ class LMTPIngestHandler(IngestHandler):
     ) -> str:
         """Store the message once for the recipients it fits; one status line per recipient."""
         raw = message_bytes(envelope)
+        if is_empty(raw):
+            return "\r\n".join([EMPTY] * len(envelope.rcpt_tos))
         too_big = set(self.too_big(envelope, len(raw)))
         fits = [rcpt for rcpt in envelope.rcpt_tos if rcpt not in too_big]
         stored = await self.store(raw, envelope, fits) if fits else ""

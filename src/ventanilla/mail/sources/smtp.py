@@ -50,6 +50,11 @@ log = logging.getLogger(__name__)
 
 TEMPFAIL = "451 4.3.0 Temporary failure, please retry"
 TOO_BIG = "552 5.3.4 Message too big for <{}>"
+# RFC 5321 §4.3.2 lists 554 ("transaction failed") among the permanent replies to the end of
+# DATA; RFC 3463 5.6.0: the content itself cannot be delivered. No retry can fix an empty
+# message (not even the From and Date RFC 5322 §3.6 requires), as the pipe's EX_DATAERR
+# (which Postfix reports as 5.6.0) and the HTTP intake's 400 say for the same input.
+EMPTY = "554 5.6.0 Message is empty: nothing to deliver"
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -98,6 +103,11 @@ def _declared_size(mail_options: list[str]) -> int:
         if name.upper() == "SIZE" and value.isdigit():
             return int(value)
     return 0
+
+
+def is_empty(raw: bytes) -> bool:
+    """Return True for a message with nothing but white space (refused by every edge)."""
+    return not raw.strip()
 
 
 def message_bytes(envelope: Envelope) -> bytes:
@@ -182,8 +192,10 @@ class IngestHandler:
     async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
-        """Store the message; answer 250 only once it is committed, else 451 (or 552)."""
+        """Store the message; answer 250 only once it is committed, else 451 (or 552, 554)."""
         raw = message_bytes(envelope)
+        if is_empty(raw):
+            return EMPTY
         too_big = self.too_big(envelope, len(raw))
         if too_big:
             # One SMTP reply covers every recipient: refusing is the only honest answer.
