@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ventanilla.core.dates import datetime_bounded, datetime_plausible
 from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 from ventanilla.mail.models import InboundMessage, Mailbox
@@ -56,7 +57,12 @@ def ticket_create_from_mail(
     possible_spoof: bool = False,
     inbound_id: int | None = None,
 ) -> Ticket:
-    """Open a new ticket (status ``new``) for a customer's first mail."""
+    """Open a new ticket (status ``new``) for a customer's first mail.
+
+    An implausible ``received_at`` (an imported mail's own Date: ``core.dates``) becomes now.
+    """
+    now = timezone.now()
+    received_at = datetime_plausible(received_at, reference=now) or now
     ticket = Ticket.objects.create(
         number=ticket_number_next(prefix=mailbox.prefix, when=received_at),
         mailbox=mailbox,
@@ -96,7 +102,13 @@ def article_add(
     """Append an article to the conversation and write the audit row.
 
     ``fields`` holds the Article's content columns (sender_email, subject, text, html...).
+    A ``sent_at`` taken from a Date header is kept only when plausible (``core.dates``);
+    otherwise it becomes the time the mail was received, so no header value can make the
+    insert overflow or be refused by the database.
     """
+    if fields.get("sent_at") is not None:
+        reference = inbound.received_at if inbound is not None else timezone.now()
+        fields = {**fields, "sent_at": datetime_bounded(fields["sent_at"], reference=reference)}
     article = Article.objects.create(
         ticket=ticket, direction=direction, kind=kind, inbound=inbound, **db_safe(fields)
     )

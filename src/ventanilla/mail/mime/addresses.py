@@ -41,7 +41,9 @@ def _clean_address(addr: str) -> str:
     addr = "".join(_COMMENT.sub("", addr).split()).strip("'\"").removeprefix("mailto:")
     addr = addr.rsplit(":", 1)[-1].rstrip(".;")  # obsolete source route: <@relay:user@host>
     local, _, domain = addr.rpartition("@")
-    if not (local and _DOMAIN.fullmatch(domain)) or len(addr) > 320:
+    # RFC 5321 §4.5.3.1 bounds a path at 256 octets; the columns hold 320 characters. Measure
+    # the lowercased form we store: lowering can lengthen a string (U+0130 -> "i" + U+0307).
+    if not (local and _DOMAIN.fullmatch(domain)) or len(addr.lower()) > 320:
         return ""
     if not local.startswith('"') and _LOCAL_SPECIALS.search(local):
         return ""

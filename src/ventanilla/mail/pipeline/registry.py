@@ -16,6 +16,7 @@ from ventanilla.mail.pipeline.handlers.attachments import StoreAttachments
 from ventanilla.mail.pipeline.handlers.authenticate import Authenticate
 from ventanilla.mail.pipeline.handlers.body import ExtractBody
 from ventanilla.mail.pipeline.handlers.customer import ResolveCustomer
+from ventanilla.mail.pipeline.handlers.date import BoundDate
 from ventanilla.mail.pipeline.handlers.deduplicate import Deduplicate
 from ventanilla.mail.pipeline.handlers.flood import FloodGuard
 from ventanilla.mail.pipeline.handlers.history import OutboundHistory
@@ -49,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     handler.name: handler
     for handler in (
         Deduplicate(),
+        BoundDate(),
         Authenticate(),
         ThreadToTicket(),
         OutboundHistory(),
@@ -82,6 +84,7 @@ INBOUND_CHAIN: tuple[tuple[str, Action], ...] = (
 
 INBOUND_PIPELINE: tuple[str, ...] = (
     "deduplicate",
+    "date",  # before anything reads the Date: implausible ones become the received time
     "authenticate",  # before thread: a possible spoof never joins by subject number
     "thread",
     "outbound-history",  # imports only: agents' replies, orphans deferred (issue 3)
