@@ -1,5 +1,7 @@
 """Admin for mailboxes, the raw inbound store, the outbox, mail templates and blocked senders.
 
+IMAP accounts have their own module (``admin_imap.py``), registered from here.
+
 Mail bytes and rendered templates are shown as escaped text in ``<pre>``, never as HTML:
 they come from strangers. Actions call services; they never write models themselves.
 """
@@ -18,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ventanilla.mail import admin_imap  # noqa: F401 (registers the IMAP accounts' admin)
 from ventanilla.mail.models import (
     BlockedSender,
     InboundMessage,

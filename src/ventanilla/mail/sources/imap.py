@@ -121,6 +121,18 @@ def connected(account: ImapAccount) -> Iterator[IMAPClient]:
             client.shutdown()
 
 
+def connection_check(account: ImapAccount) -> int:
+    """Log in and open the folder read-only; return how many messages it holds.
+
+    EXAMINE (RFC 3501 §6.3.2) instead of SELECT, and no FETCH: checking an account changes
+    nothing on the server (no ``\\Recent`` cleared, no flag set) and stores nothing here.
+    Raises whatever the login or the folder raised (the caller reports it).
+    """
+    with connected(account) as client:
+        selected = client.select_folder(account.folder, readonly=True)
+    return int(selected.get(b"EXISTS", 0))
+
+
 def poll_account(account: ImapAccount, client: IMAPClient | None = None) -> PollResult:
     """Poll one account once (opening a connection unless ``client`` is given).
 
