@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from ventanilla.agents.models import Notification
+from ventanilla.agents.names import agent_display_name
 from ventanilla.mail.models import Mailbox, OutboundKind, OutboundMessage
 from ventanilla.mail.outbound.addresses import AddressError
 from ventanilla.mail.outbound.compose import one_line
@@ -93,7 +94,7 @@ def _queue_mail(
     context = _mail_context(user=user, ticket=ticket, text=text)
     subject = one_line(render_builtin("mail/notification_subject.txt", language, context), 998)
     body = render_builtin("mail/notification_body.txt", language, context)
-    name = one_line(user.get_full_name() or user.get_username(), 200).replace('"', "")
+    name = one_line(agent_display_name(user), 200).replace('"', "")
     try:
         # A savepoint: a refused address must not poison the caller's transaction.
         with transaction.atomic():
@@ -115,7 +116,7 @@ def _queue_mail(
 def _mail_context(*, user: User, ticket: Ticket | None, text: str) -> dict[str, Any]:
     """Plain values for the notification templates (templates never reach the ORM)."""
     return {
-        "agent_name": user.first_name or user.get_username(),
+        "agent_name": user.first_name.strip() or agent_display_name(user),
         "text": text,
         "ticket": {
             "number": ticket.number if ticket else "",

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ventanilla.agents.models import AgentProfile, AssignmentPolicy, Team
+from ventanilla.agents.names import agent_display_name
 from ventanilla.agents.notify import agent_notify
 from ventanilla.agents.permissions import can_assign_to, can_view_ticket
 from ventanilla.agents.selectors import agent_is_available, agent_profile
@@ -66,7 +67,9 @@ def _notify_assignee(*, ticket: Ticket, assignee: User, actor: User | None) -> N
     text = format_lazy(
         gettext_lazy("{number} was assigned to you by {actor}: {subject}"),
         number=ticket.number,
-        actor=_actor_name(actor) if actor is not None else gettext_lazy("automatic assignment"),
+        actor=agent_display_name(actor)
+        if actor is not None
+        else gettext_lazy("automatic assignment"),
         subject=ticket.subject,
     )
     agent_notify(users=[assignee], ticket=ticket, kind="assigned", text=text)

@@ -1,102 +1,95 @@
-"""Turn stored facts into what an agent reads: audit rows as sentences, blocked images.
-
-Audit rows (``TicketEvent``) keep machine data; the sentence is chosen here at display time,
-so the history reads in the agent's language (es/en) whatever language wrote it.
+"""Turn stored facts into what an agent reads: levels with Spanish agreement, addresses,
+folded message parts and blocked images. Audit rows become sentences in ``history.py``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext
 
-from ventanilla.tickets.models import Priority, TicketEvent, TicketStatus
-
-
-def _status(value: object) -> str:
-    labels: dict[str, str] = {str(k): str(v) for k, v in TicketStatus.choices}
-    return labels.get(str(value), str(value))
+from ventanilla.tickets.models import Article, ArticleDirection, Level
 
 
-def _priority(value: object) -> str:
-    labels = {str(k): str(v) for k, v in Priority.choices}
-    return labels.get(str(value), str(value))
+def level_label(axis: str, value: object) -> str:
+    """Return a level (high/medium/low) named for ``axis`` in the active language.
+
+    The same English word needs two Spanish forms: "urgencia alta" but "impacto alto"
+    (the adjective agrees with the noun), hence one message context per axis.
+    """
+    if axis == "impact":
+        labels = {
+            "high": pgettext("impact", "high"),
+            "medium": pgettext("impact", "medium"),
+            "low": pgettext("impact", "low"),
+        }
+    else:
+        labels = {
+            "high": pgettext("urgency", "high"),
+            "medium": pgettext("urgency", "medium"),
+            "low": pgettext("urgency", "low"),
+        }
+    return labels.get(str(value), str(value or "—"))
 
 
-def _nobody(value: object) -> str:
-    return str(value) if value else _("nobody")
+def level_choices(axis: str) -> list[tuple[str, str]]:
+    """Return the (value, label) choices of ``axis`` for a form, translated when called."""
+    return [(level.value, level_label(axis, level.value)) for level in Level]
 
 
-# kind -> (English msgid, marked with gettext_noop for makemessages and translated at display time;
-#          how to turn the event's data into its placeholders)
-_FORMATS: dict[str, tuple[str, Any]] = {
-    "created": (
-        gettext_noop("Ticket %(number)s created from a mail"),
-        lambda d: {"number": d.get("number")},
-    ),
-    "article-added": (
-        gettext_noop("Message added from %(sender)s"),
-        lambda d: {"sender": d.get("sender")},
-    ),
-    "status-changed": (
-        gettext_noop("Status %(previous)s → %(new)s"),
-        lambda d: {"previous": _status(d.get("previous")), "new": _status(d.get("new"))},
-    ),
-    "participant-added": (
-        gettext_noop("Participant %(email)s added"),
-        lambda d: {"email": d.get("email")},
-    ),
-    "ack-queued": (gettext_noop("Acknowledgement sent to the customer"), dict),
-    "ack-suppressed": (gettext_noop("No acknowledgement sent"), dict),
-    "bounce-received": (
-        gettext_noop("Delivery failed to %(recipients)s"),
-        lambda d: {"recipients": ", ".join(d.get("recipients") or [])},
-    ),
-    "outbound-failed": (gettext_noop("A mail could not be delivered"), dict),
-    "assigned": (
-        gettext_noop("Assigned: %(previous)s → %(new)s"),
-        lambda d: {"previous": _nobody(d.get("previous")), "new": _nobody(d.get("new"))},
-    ),
-    "team-set": (
-        gettext_noop("Team: %(previous)s → %(new)s"),
-        lambda d: {"previous": _nobody(d.get("previous")), "new": _nobody(d.get("new"))},
-    ),
-    "reply-queued": (gettext_noop("Reply sent to the customer"), dict),
-    "note-added": (gettext_noop("Internal note added"), dict),
-    "priority-set": (
-        gettext_noop("Priority set to %(priority)s (urgency %(urgency)s, impact %(impact)s)"),
-        lambda d: {
-            "priority": _priority(d.get("priority")),
-            "urgency": d.get("urgency"),
-            "impact": d.get("impact"),
-        },
-    ),
-    "tags-set": (
-        gettext_noop("Tags: %(tags)s"),
-        lambda d: {"tags": ", ".join(d.get("tags") or d.get("new") or [])},
-    ),
-    "merged": (
-        gettext_noop("Merged with %(other)s"),
-        lambda d: {"other": d.get("target") or d.get("source")},
-    ),
-}
+def axis_label(axis: str) -> str:
+    """Return the name of an axis ("urgency", "impact") in the active language."""
+    return {"urgency": _("urgency"), "impact": _("impact")}.get(axis, axis)
 
 
-def event_text(event: TicketEvent) -> str:
-    """Return one audit row as a sentence in the active language."""
-    data: Mapping[str, Any] = event.data if isinstance(event.data, dict) else {}
-    known = _FORMATS.get(event.kind)
-    if known is None:
-        # A kind added later by another module: still readable, never an error.
-        return event.kind.replace("-", " ")
-    sentence, values = known
-    try:
-        return str(_(sentence) % values(data))
-    except (KeyError, TypeError, ValueError):
-        return _(sentence.split("%", 1)[0]).strip() or event.kind
+def address_text(value: object) -> str:
+    """Return one stored address (``{"name", "email"}`` or a string) as "Name <email>"."""
+    if isinstance(value, dict):
+        name = " ".join(str(value.get("name") or "").split())
+        email = str(value.get("email") or "").strip()
+        if name and email:
+            return f"{name} <{email}>"
+        return name or email
+    return str(value or "").strip()
+
+
+def addresses_text(values: object) -> str:
+    """Return a stored address list as one comma-separated line (empty entries dropped)."""
+    if not isinstance(values, Iterable) or isinstance(values, (str, bytes, dict)):
+        values = [values]
+    return ", ".join(text for text in (address_text(v) for v in values) if text)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Whether an article has more to show than its new text, and what the link says."""
+
+    show: bool
+    label: str = ""
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def article_fold(article: Article) -> Fold:
+    """Decide the "show the whole message" expander of ``article``.
+
+    It appears only when there is more than the new text: quoted history or a signature
+    the text view left out, or an HTML body (shown as sent). The label says which.
+    """
+    full, new = _words(article.text), _words(article.new_text)
+    more_text = bool(full) and bool(new) and full != new
+    if more_text and article.direction == ArticleDirection.IN:
+        return Fold(True, _("Show the whole message (quoted history)"))
+    if more_text:
+        return Fold(True, _("Show the whole message"))
+    if article.html:
+        return Fold(True, _("Show the message as sent"))
+    return Fold(False)
 
 
 _BLOCKED_SRC = re.compile(r'\bdata-remote-src="')

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.agents.models import Team
+from ventanilla.agents.names import agent_display_name
 from ventanilla.tickets.inbox import InboxFilters
-from ventanilla.tickets.models import Level, Priority, TicketStatus
+from ventanilla.tickets.models import Priority, TicketStatus
+from ventanilla.workspace.display import level_choices
 
 
 class InboxFilterForm(forms.Form):
@@ -69,14 +74,23 @@ class InboxFilterForm(forms.Form):
 class PriorityForm(forms.Form):
     """Urgency and impact, confirmed or overridden by the agent."""
 
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Level.choices)
-    impact = forms.ChoiceField(label=_("Impact"), choices=Level.choices)
+    # Callables: the labels are translated per request, each agreeing with its noun.
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=partial(level_choices, "urgency"))
+    impact = forms.ChoiceField(label=_("Impact"), choices=partial(level_choices, "impact"))
+
+
+class AgentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of agent, listed by display name (never the bare login)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """See ``ModelChoiceField``."""
+        return agent_display_name(obj)
 
 
 class AssignForm(forms.Form):
     """Assign to an agent, or to nobody."""
 
-    assignee = forms.ModelChoiceField(
+    assignee = AgentChoiceField(
         label=_("Assignee"),
         required=False,
         queryset=User.objects.filter(agent__isnull=False, is_active=True).order_by("username"),

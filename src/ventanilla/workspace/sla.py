@@ -26,14 +26,17 @@ class SlaDisplay:
 
 
 def duration_text(minutes: int) -> str:
-    """Return business minutes as "2 h 05 min" or "3 d 4 h" (days of 24 h, for scale)."""
-    days, rest = divmod(abs(minutes), 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    """Return business minutes as "15 h 05 min business time" ("15 h 05 min hábiles").
+
+    The clock counts only working time of the SLA calendar, so it is never shown in days:
+    "1 d 15 h" would read as 39 calendar hours, while 39 business hours are a week.
+    """
+    hours, mins = divmod(abs(minutes), 60)
     if hours:
-        return _("%(h)d h %(m)02d min") % {"h": hours, "m": mins}
-    return _("%(m)d min") % {"m": mins}
+        span = _("%(h)d h %(m)02d min") % {"h": hours, "m": mins}
+    else:
+        span = _("%(m)d min") % {"m": mins}
+    return _("%(time)s business time") % {"time": span}
 
 
 def _target_label(target: SlaTargetName) -> str:

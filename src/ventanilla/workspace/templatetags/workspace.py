@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.contrib.auth.models import AbstractBaseUser
 
+from ventanilla.agents.names import agent_display_name
 from ventanilla.tickets.models import Article, Ticket
-from ventanilla.workspace.display import html_with_remote_images
+from ventanilla.workspace.display import (
+    Fold,
+    addresses_text,
+    article_fold,
+    html_with_remote_images,
+)
 from ventanilla.workspace.inline import (
     attachments_csp_source,
     html_with_inline_images,
@@ -65,6 +72,24 @@ def mail_frame(
         srcdoc=_HEAD.format(img=" ".join(sources)) + body,
         sandbox="allow-same-origin" if found else "",
     )
+
+
+@register.filter
+def agent_name(user: AbstractBaseUser | None) -> str:
+    """An agent as people read him: full name, else login (``agents.names``)."""
+    return agent_display_name(user)
+
+
+@register.filter
+def addresses(values: object) -> str:
+    """A stored address list (``{"name", "email"}`` entries) as "Name <email>, ..."."""
+    return addresses_text(values)
+
+
+@register.filter
+def fold(article: Article) -> Fold:
+    """Whether ``article`` has more than its new text to show, and the expander's label."""
+    return article_fold(article)
 
 
 @register.filter

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ventanilla.tickets.blobs import blob_get
 from ventanilla.tickets.canned import canned_for, canned_render
 from ventanilla.tickets.models import Article, Level, TicketEvent
 from ventanilla.workspace import forms
-from ventanilla.workspace.display import event_text
+from ventanilla.workspace.display import axis_label, level_label
+from ventanilla.workspace.history import history_entries
 from ventanilla.workspace.inline import INLINE_IMAGE_TYPES
 from ventanilla.workspace.selectors import (
     assignable_agents,
@@ -28,21 +28,19 @@ def _suggestion(data: object) -> dict[str, object]:
     """Return the stored suggestion with levels and axes named in the agent's language."""
     if not isinstance(data, dict) or not data:
         return {}
-    levels = {str(k): str(v) for k, v in Level.choices}
-    axes = {"urgency": _("urgency"), "impact": _("impact")}
     reasons = [
         {
             "text": r.get("text") or r.get("rule", ""),
-            "axis": axes.get(str(r.get("sets")), str(r.get("sets", ""))),
-            "level": levels.get(str(r.get("level")), str(r.get("level", ""))),
+            "axis": axis_label(str(r.get("sets", ""))),
+            "level": level_label(str(r.get("sets", "")), r.get("level")) if r.get("level") else "",
         }
         for r in data.get("reasons") or []
         if isinstance(r, dict)
     ]
     return {
         **data,
-        "urgency_label": levels.get(str(data.get("urgency")), ""),
-        "impact_label": levels.get(str(data.get("impact")), ""),
+        "urgency_label": level_label("urgency", data.get("urgency")),
+        "impact_label": level_label("impact", data.get("impact")),
         "reasons": reasons,
     }
 
@@ -58,14 +56,17 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     }
     assign_form = forms.AssignForm(initial={"assignee": ticket.assignee_id})
     assign_form.fields["assignee"].queryset = assignable_agents(user=request.user)  # type: ignore[attr-defined]
-    events = [(e, event_text(e)) for e in TicketEvent.objects.filter(ticket=ticket)]
+    history = history_entries(
+        events=TicketEvent.objects.filter(ticket=ticket).order_by("created_at", "id"),
+        number=ticket.number,
+    )
     context = {
         "ticket": ticket,
         "articles": ticket_articles(ticket=ticket),
         "participants": ticket.participants.all(),
         "tags": ticket.tags.all(),
         "other_tickets": customer_other_tickets(user=request.user, ticket=ticket),
-        "events": events,
+        "history": history,
         "sla": sla_display(ticket, timezone.now()),
         "suggestion": suggestion,
         "priority_form": forms.PriorityForm(initial=initial_levels),
