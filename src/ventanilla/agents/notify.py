@@ -7,9 +7,11 @@ evaluated once per agent inside ``translation.override(agent language)``.
 
 The mail goes through the outbox (``outbound_queue``: written in the caller's transaction,
 sent on commit) from the ticket's mailbox, with a Message-ID signed with the ticket number
-(``core/signing.py``), so an agent who answers the notification from his mail client lands
-in the ticket's thread, not in a new ticket. It carries ``Auto-Submitted`` (RFC 3834 §5) so
-vacation responders stay quiet.
+*and bound to the agent it is sent to* (``core/signing.make_recipient_message_id``), so an
+agent who answers the notification from his mail client lands in the ticket's thread, and
+his answer proves it answers mail sent to him (``mail/pipeline/handlers/agent_mail.py``): a
+customer holds our ticket tokens, never one bound to an agent. It carries
+``Auto-Submitted`` (RFC 3834 §5) so vacation responders stay quiet.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.utils.functional import Promise
 
 from ventanilla.agents.models import Notification
 from ventanilla.agents.names import agent_display_name
+from ventanilla.core.signing import make_recipient_message_id
 from ventanilla.mail.models import Mailbox, OutboundKind, OutboundMessage
 from ventanilla.mail.outbound.addresses import AddressError
 from ventanilla.mail.outbound.compose import one_line
@@ -107,10 +110,20 @@ def _queue_mail(
                 text=body.strip() + "\n",
                 automatic=True,
                 language=language,
+                message_id=_message_id(mailbox=mailbox, ticket=ticket, recipient=user.email),
             )
     except AddressError:
         logger.warning("notification mail to %r not queued: bad address", user.email)
         return None
+
+
+def _message_id(*, mailbox: Mailbox, ticket: Ticket | None, recipient: str) -> str:
+    """A Message-ID bound to the agent (about a ticket), else a fresh one from the outbox."""
+    if ticket is None:
+        return ""  # nothing to answer by mail: ``outbound_queue`` picks a plain id
+    return make_recipient_message_id(
+        ticket_number=ticket.number, recipient=recipient, domain=mailbox.domain
+    )
 
 
 def _mail_context(*, user: User, ticket: Ticket | None, text: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from ventanilla.agents.models import Notification
 from ventanilla.agents.notify import agent_notify
-from ventanilla.core.signing import ticket_number_from_message_id
+from ventanilla.core.signing import ticket_number_for_recipient, ticket_number_from_message_id
 from ventanilla.mail.models import OutboundKind, OutboundMessage
 from ventanilla.tickets.models import Ticket
 
@@ -77,6 +77,24 @@ def test_the_mail_id_is_signed_so_a_reply_threads_to_the_ticket(
     inbound = deliver(reply, send_ack=False)
     assert inbound.ticket_id == ticket.pk
     assert Ticket.objects.count() == 1  # no new ticket was opened
+
+
+def test_each_mail_id_is_bound_to_the_agent_it_is_sent_to(ticket, make_agent):
+    ana, bob = make_agent("ana", email="Ana@Empresa.es"), make_agent("bob")
+    agent_notify(users=[ana, bob], ticket=ticket, kind="assigned", text="Asignado")
+    mails = {
+        m.recipients[0].lower(): m
+        for m in OutboundMessage.objects.filter(kind=OutboundKind.NOTIFICATION)
+    }
+    to_ana, to_bob = mails["ana@empresa.es"].message_id, mails["bob@empresa.es"].message_id
+    # Both thread to the ticket like any of our ids...
+    assert ticket_number_from_message_id(to_ana) == ticket.number
+    assert ticket_number_from_message_id(to_bob) == ticket.number
+    # ... but each proves only that it was sent to its own recipient.
+    assert ticket_number_for_recipient(to_ana, "ana@empresa.es") == ticket.number
+    assert ticket_number_for_recipient(to_ana, "bob@empresa.es") is None
+    assert ticket_number_for_recipient(to_bob, "bob@empresa.es") == ticket.number
+    assert _read(mails["ana@empresa.es"])["Message-ID"] == f"<{to_ana}>"
 
 
 def test_email_false_and_inactive_and_addressless_users(ticket, make_agent):

@@ -42,15 +42,19 @@ def outbound_queue(
     language: str = "",
     sender_name: str = "",
     attachments: Sequence[MimeAttachment] = (),
+    message_id: str = "",
 ) -> OutboundMessage:
     """Compose a mail, store it as a ``queued`` outbox row, and send it after commit.
 
     ``to``/``cc`` are addresses (``a@b.es`` or ``Name <a@b.es>``); ``references`` is the
     complete References list (see ``compose.references_chain``). The Message-ID is signed
-    with the ticket number, so replies thread back to ``ticket``. Raises
+    with the ticket number, so replies thread back to ``ticket``; a caller that needs a
+    particular one (a notification's, bound to its recipient) passes ``message_id``. Raises
     ``addresses.AddressError`` for an address that cannot be written (nothing is stored).
     """
-    message_id = new_message_id(mailbox=mailbox, ticket_number=ticket.number if ticket else "")
+    message_id = message_id or new_message_id(
+        mailbox=mailbox, ticket_number=ticket.number if ticket else ""
+    )
     raw = compose_message(
         mailbox=mailbox,
         message_id=message_id,
