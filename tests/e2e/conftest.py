@@ -130,3 +130,14 @@ class Client:
 def client(smtp_listener):
     """An SMTP client connected to our listener."""
     return Client(smtp_listener.port)
+
+
+def child_database_url() -> str:
+    """The URL of the database this test runs on, for a child process (``ventanilla ...``)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -13,6 +13,16 @@ IMAP_PASSWORD_PURPOSE = "IMAP password"  # noqa: S105 (a label, not a secret)
 LANGUAGE_CHOICES = [("es", _("Spanish")), ("en", _("English"))]
 
 
+class AgentMailCheck(models.TextChoices):
+    """What proves that an agent's mail answer (``handlers/agent_mail.py``) is really his."""
+
+    # A DKIM signature aligned with his From domain, or a pass in trusted A-R headers.
+    AUTHENTICATED = "authenticated", _("recipient token and authenticated sender")
+    # Only the token: for domains that sign nothing. Whoever gets a notification mail that
+    # was sent to the agent (forwarded, or read from his mailbox) can then write as him.
+    TOKEN_ONLY = "token-only", _("recipient token only (sender not authenticated)")
+
+
 class Mailbox(models.Model):
     """A support address (``soporte@empresa.es``) with its ticket prefix and mail settings."""
 
@@ -60,6 +70,28 @@ class Mailbox(models.Model):
     # HTTP intake (issue 3): sha256 of the mailbox's secret token; the token itself is shown
     # once, when it is generated (``ventanilla mail token ADDRESS``), and never stored.
     intake_token_sha256 = models.CharField(max_length=64, blank=True)
+    # Sender trust (``mail/auth.py``): receiving servers of this mailbox whose
+    # Authentication-Results (RFC 8601) we believe, besides VENTANILLA_TRUSTED_AUTHSERV_IDS.
+    trusted_authserv_ids = models.CharField(
+        _("trusted authserv-ids"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Comma-separated. The Authentication-Results of these servers are believed for "
+            "this mailbox's mail (they must remove headers with their own name on the way in)."
+        ),
+    )
+    agent_mail_check = models.CharField(
+        _("agents answering by mail"),
+        max_length=16,
+        choices=AgentMailCheck.choices,
+        default=AgentMailCheck.AUTHENTICATED,
+        help_text=_(
+            "An agent's answer by mail must always answer a notification sent to that agent. "
+            "By default it must also be authenticated (a DKIM signature of the agent's "
+            "domain or a pass from a trusted server)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("mailbox")
@@ -173,6 +205,9 @@ class InboundMessage(models.Model):
     """
 
     sha256 = models.CharField(max_length=64, unique=True)
+    # sha256 of the content only (``mail/fingerprint.py``: content headers and body, not the
+    # transport headers), filled in by the deduplicate step for mail with a Message-ID.
+    content_sha256 = models.CharField(max_length=64, blank=True)
     raw = models.BinaryField()
     size = models.PositiveIntegerField()
     source = models.CharField(_("source"), max_length=16)

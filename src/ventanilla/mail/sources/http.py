@@ -3,7 +3,9 @@
 Authenticated by a per-mailbox bearer token (RFC 6750) whose sha256 is stored on the mailbox
 and compared in constant time. ``202`` is answered only after ``ingest_raw`` has returned
 (the bytes are committed); every failure to store answers ``503`` with ``Retry-After`` so the
-sender keeps the message and retries. Logic here, the Django view in ``mail/views.py``.
+sender keeps the message and retries. Only a complete body is stored: one shorter than its
+Content-Length is refused. A chunked body is decoded by the web server (``core/web_server.py``)
+and arrives here with its length. Logic here, the Django view in ``mail/views.py``.
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ def _unavailable() -> IntakeReply:
     return _error(503, _("Temporarily unable to store the message."), **{"Retry-After": retry})
 
 
+def _incomplete() -> IntakeReply:
+    return _error(400, _("The message body is incomplete."))
+
+
 def intake_receive(request: IntakeRequest) -> IntakeReply:
     """Authenticate, check and store one message; return the reply to send."""
     token = _bearer(request.authorization)
@@ -106,9 +112,18 @@ def _read_and_store(request: IntakeRequest, mailbox: Mailbox) -> IntakeReply:
     too_big = _error(413, _("The message is larger than %(limit)d bytes.") % {"limit": limit})
     if request.content_length is not None and request.content_length > limit:
         return too_big
-    raw = request.body.read(limit + 1)
+    try:
+        raw = request.body.read(limit + 1)
+    except Exception:
+        log.warning("intake: body for %s could not be read", mailbox.address, exc_info=True)
+        return _incomplete()
     if len(raw) > limit:
         return too_big
+    if request.content_length is not None and len(raw) != request.content_length:
+        # The client sent less than it declared and closed (RFC 9112 §8: an incomplete
+        # message). It never gets our 202, so it will send the whole message again: storing
+        # the fragment would make a ticket of it and a "duplicate" of nothing.
+        return _incomplete()
     if not raw.strip():
         return _error(400, _("The message is empty."))
     try:

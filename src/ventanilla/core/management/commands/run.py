@@ -106,12 +106,13 @@ def _port_open(host: str, port: int) -> bool:
 def _children(web: str, smtp: str) -> list[Child]:
     python = [sys.executable, "-m", "ventanilla.cli"]
     web_host, _ = parse_listen(web)
-    runserver = [*python, "runserver", "--noreload", "--insecure", "--skip-checks"]
+    runserver = [*python, "web", "--noreload", "--insecure", "--skip-checks"]
     if ":" in web_host:
         runserver.append("--ipv6")
     children = [
-        # runserver is the embedded default: threaded, and --insecure serves the admin's
-        # static files without a collectstatic step. Put a real WSGI server in front for more.
+        # ``web`` is runserver (threaded; --insecure serves the admin's static files without a
+        # collectstatic step) that also takes chunked request bodies (core/web_server.py).
+        # Put a real WSGI server in front for more.
         Child("web", [*runserver, web], signal.SIGTERM),
         Child("smtp", [*python, "smtpd", "--listen", smtp], signal.SIGTERM),
         # SIGINT is huey's graceful stop: running tasks finish first.

@@ -4,6 +4,9 @@ Runs before ``thread``: a possibly forged message never joins a ticket by the nu
 subject (osTicket's check), never gets an acknowledgement (we would mail a stranger's inbox
 on a forger's behalf), and a new ticket is flagged ``possible_spoof`` for the agent.
 The logic lives in ``ventanilla.mail.auth``; this step only reads settings and records.
+Authentication-Results are believed from the servers in ``VENTANILLA_TRUSTED_AUTHSERV_IDS``
+and in the mailbox's own ``trusted_authserv_ids`` (a mailbox fetched by IMAP from a provider
+trusts that provider's MX, not every mailbox's).
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ from ventanilla.mail.pipeline.context import Context
 # ``importer.SOURCE``: history from an old mailbox. Its signatures were checked (or not) when
 # it arrived years ago; keys have rotated since, so a check now would flag honest mail.
 HISTORY_SOURCES = frozenset({"import"})
+
+
+def trusted_authserv_ids(ctx: Context) -> list[str]:
+    """The authserv-ids believed for this message: the site's and its mailbox's own."""
+    own = [i.strip() for i in ctx.mailbox.trusted_authserv_ids.split(",") if i.strip()]
+    return [*settings.VENTANILLA_TRUSTED_AUTHSERV_IDS, *own]
 
 
 class Authenticate:
@@ -35,7 +44,7 @@ class Authenticate:
             ctx.raw,
             from_domain=from_domain,
             results_headers=mail.message.get_all("Authentication-Results") or [],
-            trusted_ids=settings.VENTANILLA_TRUSTED_AUTHSERV_IDS,
+            trusted_ids=trusted_authserv_ids(ctx),
             dkim_verify=settings.VENTANILLA_DKIM_VERIFY,
         )
         ctx.authentication = verdict.as_json()

@@ -193,6 +193,17 @@ def test_nothing_is_trusted_by_default(make_ctx, make_mail, dns):
     assert _judge(ctx) == "none"
 
 
+def test_a_mailbox_may_trust_its_own_receiving_server(make_ctx, make_mail, mailbox, dns):
+    # A mailbox fetched from a provider believes that provider's MX, and only its own mail.
+    results = "mx.proveedor.net; dmarc=fail header.from=cliente.es"
+    assert _judge(make_ctx(make_mail(headers={AR: results}))) == "none"
+    mailbox.trusted_authserv_ids = " mx.otro.net , MX.proveedor.net "
+    mailbox.save()
+    ctx = make_ctx(make_mail(headers={AR: results}))
+    assert _judge(ctx) == "fail"
+    assert ctx.authentication["method"] == "authentication-results"
+
+
 def test_broken_results_header_is_ignored(make_ctx, make_mail, settings, dns):
     settings.VENTANILLA_TRUSTED_AUTHSERV_IDS = ["mx.empresa.es"]
     ctx = make_ctx(make_mail(headers={AR: "mx.empresa.es; ;; == garbage"}))
