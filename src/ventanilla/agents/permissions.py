@@ -68,3 +68,12 @@ def can_assign_to(user: AnyUser, ticket: Ticket, assignee: User | None) -> bool:
         return True
     teams = [ticket.team_id] if ticket.team_id is not None else _team_ids(user)
     return Team.objects.filter(pk__in=teams, members=assignee.pk).exists()
+
+
+def can_view_health_details(user: AnyUser) -> bool:
+    """True for the admin site's users: they may read account names and server errors.
+
+    Anyone may ask ``/healthz`` for the status and the counts (an uptime monitor needs no
+    login); the details name IMAP accounts and quote servers' errors (hosts, addresses).
+    """
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_staff", False))

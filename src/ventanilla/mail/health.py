@@ -7,6 +7,13 @@ successful poll of each IMAP account, the quarantine, and the outbox backlog. Ea
 past its threshold (settings ``VENTANILLA_HEALTH_*``) adds a named problem, and any problem
 makes the status ``degraded`` (HTTP 503), so a plain uptime monitor catches it.
 
+Quarantined mail is a problem too: each such message is a customer's mail that reached no
+ticket until someone reprocesses or discards it.
+
+Two readers: ``/healthz`` answers anyone with the status and the counts only
+(``public_dict``); the admins signed in and ``ventanilla status`` get everything
+(``as_dict``), because account names and servers' errors name hosts and addresses.
+
 No worker heartbeat of its own: a worker that is dead or wedged shows up here as intake lag
 (rows stay ``received``) and as outbox age, which is what matters to the customer.
 """
@@ -22,6 +29,7 @@ from django.db import DatabaseError
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ventanilla.mail.models import (
     ImapAccount,
@@ -78,6 +86,20 @@ class HealthReport:
         """Return the report as JSON-ready data, ``status`` first."""
         return {"status": self.status, **asdict(self)}
 
+    def public_dict(self) -> dict[str, Any]:
+        """Return what anyone may see: the status, the problems' codes and the counts."""
+        return {
+            "status": self.status,
+            "database": self.database,
+            "intake_received": self.intake_received,
+            "quarantined": self.quarantined,
+            "outbox_queued": self.outbox_queued,
+            "outbound_failed": self.outbound_failed,
+            "imap_accounts": len(self.imap),
+            "imap_failing": sum(1 for a in self.imap if a.enabled and a.failures),
+            "problems": [{"code": p.code} for p in self.problems],
+        }
+
 
 def health_report(*, now: datetime | None = None) -> HealthReport:
     """Measure intake, IMAP polling, quarantine and outbox; never raises on a database error."""
@@ -116,6 +138,15 @@ def _inbound(report: HealthReport, now: datetime) -> None:
             "(limit %(limit)d s)."
         ) % {"count": report.intake_received, "age": report.intake_lag_seconds, "limit": limit}
         report.problems.append(Problem("intake_stalled", message))
+    if report.quarantined:
+        message = ngettext(
+            "%(count)d message in quarantine: reprocess it (ventanilla mail reprocess) "
+            "or deal with it in the admin.",
+            "%(count)d messages in quarantine: reprocess them (ventanilla mail reprocess) "
+            "or deal with them in the admin.",
+            report.quarantined,
+        ) % {"count": report.quarantined}
+        report.problems.append(Problem("quarantine", message))
 
 
 def _outbound(report: HealthReport, now: datetime) -> None:

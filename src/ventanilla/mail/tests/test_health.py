@@ -45,8 +45,8 @@ def _queue(mailbox, *, age_seconds: float) -> OutboundMessage:
     return row
 
 
-def test_healthy_system_answers_200_with_figures(client, mailbox, make_mail):
-    status, body = _get(client)
+def test_healthy_system_answers_200_with_figures(admin_client, mailbox, make_mail):
+    status, body = _get(admin_client)
     assert status == 200
     assert body["status"] == "ok"
     assert body["database"] is True
@@ -56,20 +56,22 @@ def test_healthy_system_answers_200_with_figures(client, mailbox, make_mail):
     assert body["outbox_oldest_seconds"] is None
 
 
-def test_fresh_waiting_mail_is_reported_but_not_a_problem(client, settings, mailbox, make_mail):
+def test_fresh_waiting_mail_is_reported_but_not_a_problem(
+    admin_client, settings, mailbox, make_mail
+):
     settings.VENTANILLA_HEALTH_INTAKE_LAG_SECONDS = 600
     _store(make_mail(subject="uno"), age_seconds=30)
-    status, body = _get(client)
+    status, body = _get(admin_client)
     assert status == 200
     assert body["intake_received"] == 1
     assert 29 <= body["intake_lag_seconds"] < 600
 
 
-def test_stalled_intake_answers_503_and_names_it(client, settings, mailbox, make_mail):
+def test_stalled_intake_answers_503_and_names_it(admin_client, settings, mailbox, make_mail):
     settings.VENTANILLA_HEALTH_INTAKE_LAG_SECONDS = 600
     _store(make_mail(subject="uno"), age_seconds=30)
     _store(make_mail(subject="dos"), age_seconds=900)
-    status, body = _get(client)
+    status, body = _get(admin_client)
     assert status == 503
     assert body["status"] == "degraded"
     assert _codes(body) == ["intake_stalled"]
@@ -78,26 +80,38 @@ def test_stalled_intake_answers_503_and_names_it(client, settings, mailbox, make
     assert "2" in body["problems"][0]["message"]
 
 
-def test_quarantine_and_failed_mail_are_counted(client, mailbox, make_mail):
-    inbound = _store(make_mail())
-    InboundMessage.objects.filter(pk=inbound.pk).update(state="quarantined")
+def test_failed_outgoing_mail_is_counted_but_not_a_problem(client, mailbox):
     row = _queue(mailbox, age_seconds=0)
     OutboundMessage.objects.filter(pk=row.pk).update(state="failed")
     status, body = _get(client)
-    assert status == 200  # per-message trouble, shown in the admin; mail still flows
-    assert body["quarantined"] == 1
+    assert status == 200  # a refused recipient (5xx) is shown in the admin; mail still flows
     assert body["outbound_failed"] == 1
-    assert body["intake_received"] == 0
     assert body["outbox_queued"] == 0
 
 
-def test_stalled_outbox_answers_503(client, settings, mailbox):
+def test_quarantined_mail_makes_health_degraded(client, admin_client, mailbox, make_mail):
+    """A quarantined message is a customer's mail that reached no ticket: someone must look."""
+    inbound = _store(make_mail())
+    InboundMessage.objects.filter(pk=inbound.pk).update(state="quarantined")
+    status, body = _get(client)
+    assert status == 503
+    assert body["status"] == "degraded"
+    assert _codes(body) == ["quarantine"]
+    assert body["quarantined"] == 1
+    assert body["intake_received"] == 0
+    with translation.override("en"):
+        status, body = _get(admin_client)
+    assert status == 503
+    assert "1 message in quarantine" in body["problems"][0]["message"]
+
+
+def test_stalled_outbox_answers_503(admin_client, settings, mailbox):
     settings.VENTANILLA_HEALTH_OUTBOX_AGE_SECONDS = 3600
     _queue(mailbox, age_seconds=60)
-    status, body = _get(client)
+    status, body = _get(admin_client)
     assert (status, body["outbox_queued"]) == (200, 1)
     _queue(mailbox, age_seconds=7200)
-    status, body = _get(client)
+    status, body = _get(admin_client)
     assert status == 503
     assert _codes(body) == ["outbox_stalled"]
     assert body["outbox_queued"] == 2
@@ -110,7 +124,7 @@ def _account(mailbox, name: str, **fields) -> ImapAccount:
     )
 
 
-def test_imap_account_failing_too_long_answers_503(client, settings, mailbox):
+def test_imap_account_failing_too_long_answers_503(admin_client, settings, mailbox):
     settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS = 900
     now = timezone.now()
     _account(mailbox, "fine", last_success_at=now, last_poll_at=now)
@@ -118,7 +132,7 @@ def test_imap_account_failing_too_long_answers_503(client, settings, mailbox):
         mailbox, "blip", last_success_at=now - timedelta(seconds=60), failures=1, poll_seconds=60
     )
     _account(mailbox, "off", enabled=False, failures=50, last_error="disabled anyway")
-    status, body = _get(client)
+    status, body = _get(admin_client)
     assert status == 200, body
     assert [a["name"] for a in body["imap"]] == ["blip", "fine", "off"]
     assert body["imap"][0]["failures"] == 1
@@ -131,7 +145,7 @@ def test_imap_account_failing_too_long_answers_503(client, settings, mailbox):
         last_error="LOGIN failed",
     )
     _account(mailbox, "never", failures=20, poll_seconds=60, last_error="connection refused")
-    status, body = _get(client)
+    status, body = _get(admin_client)
     assert status == 503
     assert _codes(body) == ["imap_failing", "imap_failing"]
     messages = " ".join(p["message"] for p in body["problems"])
@@ -184,3 +198,81 @@ def test_status_command_table_names_the_problem(capsys, settings, mailbox, make_
         call_command("status")
     assert exited.value.code == 1
     assert "! " in capsys.readouterr().out
+
+
+def test_status_command_shows_quarantine_in_detail(capsys, mailbox, make_mail):
+    inbound = _store(make_mail())
+    InboundMessage.objects.filter(pk=inbound.pk).update(state="quarantined")
+    with translation.override("en"), pytest.raises(SystemExit) as exited:
+        call_command("status")
+    assert exited.value.code == 1
+    assert "! 1 message in quarantine" in capsys.readouterr().out
+
+
+SECRET_ERROR = "connect to imap.intranet.lan (10.20.30.40) failed: LOGIN as soporte@empresa.es"
+
+
+def _failing_account(mailbox) -> ImapAccount:
+    return _account(
+        mailbox,
+        "buzon-interno-ventas",
+        last_success_at=timezone.now() - timedelta(hours=2),
+        failures=120,
+        last_error=SECRET_ERROR,
+    )
+
+
+def test_anonymous_health_is_status_codes_and_counts_only(client, settings, mailbox):
+    settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS = 900
+    _failing_account(mailbox)
+    _account(mailbox, "otra", last_success_at=timezone.now())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body == {
+        "status": "degraded",
+        "database": True,
+        "intake_received": 0,
+        "quarantined": 0,
+        "outbox_queued": 0,
+        "outbound_failed": 0,
+        "imap_accounts": 2,
+        "imap_failing": 1,
+        "problems": [{"code": "imap_failing"}],
+    }
+    text = response.content.decode()
+    for secret in ("buzon-interno-ventas", "10.20.30.40", "imap.intranet.lan", "LOGIN"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize(("role", "details"), [("agent", False), ("supervisor", False)])
+def test_agents_who_are_not_admins_get_the_anonymous_answer(
+    client, settings, mailbox, make_agent, role, details
+):
+    settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS = 900
+    _failing_account(mailbox)
+    client.force_login(make_agent("ana", role=role))
+    text = client.get("/healthz").content.decode()
+    assert ("10.20.30.40" in text) is details
+    assert ("buzon-interno-ventas" in text) is details
+
+
+def test_signed_in_admin_gets_the_details(client, settings, mailbox, make_agent):
+    settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS = 900
+    _failing_account(mailbox)
+    client.force_login(make_agent("adan", role="admin"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["imap"][0]["name"] == "buzon-interno-ventas"
+    assert body["imap"][0]["last_error"] == SECRET_ERROR
+    assert "10.20.30.40" in body["problems"][0]["message"]
+
+
+def test_status_command_keeps_the_details(capsys, settings, mailbox):
+    settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS = 900
+    _failing_account(mailbox)
+    with pytest.raises(SystemExit):
+        call_command("status", "--json")
+    body = json.loads(capsys.readouterr().out)
+    assert body["imap"][0]["last_error"] == SECRET_ERROR
