@@ -102,6 +102,7 @@ def _record(ctx: Context) -> None:
             "message_id",
             "sender",
             "subject",
+            "content_sha256",
         ]
     )
 
