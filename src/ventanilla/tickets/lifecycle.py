@@ -33,6 +33,7 @@ from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 from ventanilla.mail.models import OutboundMessage
 from ventanilla.mail.outbound.resolution import (
+    resolution_cc,
     resolution_language,
     resolution_queue,
     resolution_suppression_reasons,
@@ -154,6 +155,7 @@ def _send_resolution(ticket: Ticket, actor: User | None) -> OutboundMessage:
             "sender_email": mailbox.address,
             "sender_name": mailbox.sender_name or mailbox.name,
             "to": [{"name": ticket.customer.name, "email": ticket.customer.email}],
+            "cc": [{"name": "", "email": address} for address in resolution_cc(ticket=ticket)],
             "subject": rendered.subject,
             "message_id": outbound.message_id.strip("<>"),
             "in_reply_to": in_reply_to.strip("<>"),
