@@ -256,6 +256,20 @@ def test_attachments_of_the_agent_mail_go_to_the_customer(assigned, deliver, mak
     assert Article.objects.get(outbound=reply).attachments.get().filename == "guía.pdf"
 
 
+def test_answer_to_a_notification_of_a_ticket_since_merged_acts_on_the_target(
+    assigned, deliver, make_mail, sign
+):
+    from ventanilla.tickets.merge import ticket_merge
+
+    source, ana, notice = assigned
+    target = Ticket.objects.get(pk=deliver(make_mail(subject="Otra consulta")).ticket_id)
+    ticket_merge(source=source, target=target, actor=ana)
+    inbound = deliver(sign(_answer(make_mail, notice, "#nota\nVisto en el ticket fusionado.")))
+
+    assert "agent-mail: note by ana" in inbound.reasons
+    assert Article.objects.get(kind=ArticleKind.NOTE, author=ana).ticket == target
+
+
 # --- A customer posing as an agent -------------------------------------------------------
 
 
