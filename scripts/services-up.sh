@@ -8,12 +8,19 @@
 # local TCP connections from 127.0.0.1 (a test machine's database, never a production one),
 # starts it without systemd and creates the database. Fails loudly, never silently.
 #
-# Settings (environment): PG_PORT (5432), PG_CLUSTER (main), PG_DB (ventanilla).
+# Another package manager at work (unattended-upgrades on a fresh VM, a parallel CI step) is
+# waited for, never a failure: see apt_get below.
+#
+# Settings (environment): PG_PORT (5432), PG_CLUSTER (main), PG_DB (ventanilla),
+# APT_LOCK_TIMEOUT (3600: seconds to wait for another apt/dpkg/debconf to release its lock).
+#
+# Sourcing this file (tests) defines the functions without running anything.
 set -euo pipefail
 
 PG_PORT=${PG_PORT:-5432}
 PG_CLUSTER=${PG_CLUSTER:-main}
 PG_DB=${PG_DB:-ventanilla}
+APT_LOCK_TIMEOUT=${APT_LOCK_TIMEOUT:-3600}
 LOG_DIR=${TMPDIR:-/tmp}/ventanilla-services
 export DEBIAN_FRONTEND=noninteractive
 # A port that accepts but never answers must not hang us (libpq waits forever by default).
@@ -35,6 +42,46 @@ as_root() {
     $SUDO "$@"
 }
 
+# What apt, dpkg and debconf print when another process holds one of their locks.
+LOCK_MESSAGES='Could not get lock|Unable to lock|Unable to acquire the dpkg frontend lock|is locked by another process'
+
+# Run "$@" as root, appending its output to the log $1, and wait while it fails only because
+# another package manager holds a lock: apt's DPkg::Lock::Timeout covers the dpkg locks, but
+# not the package lists lock taken by `apt-get update` (apt 2.6) nor debconf's database
+# lock, and older apt ignores it; so we also retry whatever failed on a lock, every 3 s, up
+# to APT_LOCK_TIMEOUT. Any other failure is returned at once.
+with_lock_wait() {
+    local log=$1 attempt status deadline=$((SECONDS + APT_LOCK_TIMEOUT)) next_say=0
+    shift
+    [ "$SUDO" != none ] || die "need root (or sudo) to run $1"
+    attempt=$(mktemp)
+    while :; do
+        status=0
+        as_root "$@" >"$attempt" 2>&1 || status=$?
+        cat "$attempt" >>"$log"
+        if [ "$status" = 0 ] || ! grep -Eq "$LOCK_MESSAGES" "$attempt"; then
+            rm -f "$attempt"
+            return "$status"
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            rm -f "$attempt"
+            die "another package manager held its lock for over ${APT_LOCK_TIMEOUT}s: $(grep -Em1 "$LOCK_MESSAGES" "$log")"
+        fi
+        if [ "$SECONDS" -ge "$next_say" ]; then
+            say "waiting for another package manager: $(grep -Em1 "$LOCK_MESSAGES" "$attempt")"
+            next_say=$((SECONDS + 30))
+        fi
+        sleep 3
+    done
+}
+
+# apt-get as root, waiting for other package managers; output appended to the log $1.
+apt_get() {
+    local log=$1
+    shift
+    with_lock_wait "$log" apt-get -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" "$@"
+}
+
 # Debian packages the test fixtures run (binaries checked, packages installed if missing).
 MAIL_PACKAGES="dovecot-imapd dovecot-lmtpd postfix chromium"
 MAIL_BINARIES="/usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp /usr/sbin/postfix /usr/lib/chromium/chromium"
@@ -49,14 +96,21 @@ install_test_servers() {
     command -v apt-get >/dev/null || die "Dovecot/Postfix/Chromium are missing and there is no apt-get here"
     say "installing $MAIL_PACKAGES with apt-get (takes about 30-60 s)"
     # Postfix asks a question on install; "No configuration": the tests write their own.
-    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
-    as_root apt-get update -q >"$LOG_DIR/apt-mail.log" 2>&1 || {
+    local selections
+    selections=$(mktemp)
+    echo "postfix postfix/main_mailer_type select No configuration" >"$selections"
+    : >"$LOG_DIR/apt-mail.log"
+    with_lock_wait "$LOG_DIR/apt-mail.log" debconf-set-selections "$selections" || {
+        cat "$LOG_DIR/apt-mail.log" >&2
+        die "debconf-set-selections failed"
+    }
+    rm -f "$selections"
+    apt_get "$LOG_DIR/apt-mail.log" update -q || {
         cat "$LOG_DIR/apt-mail.log" >&2
         die "apt-get update failed"
     }
     # shellcheck disable=SC2086 # word splitting of the package list is wanted
-    as_root apt-get install -y -q --no-install-recommends $MAIL_PACKAGES \
-        >>"$LOG_DIR/apt-mail.log" 2>&1 || {
+    apt_get "$LOG_DIR/apt-mail.log" install -y -q --no-install-recommends $MAIL_PACKAGES || {
         tail -30 "$LOG_DIR/apt-mail.log" >&2
         die "apt-get install $MAIL_PACKAGES failed"
     }
@@ -74,12 +128,12 @@ install_postgres() {
     fi
     command -v apt-get >/dev/null || die "PostgreSQL is missing and there is no apt-get here"
     say "installing PostgreSQL with apt-get (takes about 10-30 s)"
-    as_root apt-get update -q >"$LOG_DIR/apt.log" 2>&1 || {
+    : >"$LOG_DIR/apt.log"
+    apt_get "$LOG_DIR/apt.log" update -q || {
         cat "$LOG_DIR/apt.log" >&2
         die "apt-get update failed"
     }
-    as_root apt-get install -y -q --no-install-recommends postgresql postgresql-client \
-        >>"$LOG_DIR/apt.log" 2>&1 || {
+    apt_get "$LOG_DIR/apt.log" install -y -q --no-install-recommends postgresql postgresql-client || {
         tail -30 "$LOG_DIR/apt.log" >&2
         die "apt-get install postgresql failed"
     }
@@ -144,25 +198,31 @@ wait_ready() {
     done
 }
 
-mkdir -p "$LOG_DIR"
-install_test_servers
-if pg_answers; then
-    say "PostgreSQL already answers on 127.0.0.1:$PG_PORT (user postgres)"
-else
-    install_postgres
-    version=$(pg_version)
-    [ -n "$version" ] || die "no PostgreSQL server version found in /usr/lib/postgresql"
-    ensure_cluster "$version"
-    changed=no
-    if ensure_trust "$version"; then changed=yes; fi
-    start_cluster "$version" "$changed"
-    wait_ready
-    say "PostgreSQL $version/$PG_CLUSTER answers on 127.0.0.1:$PG_PORT"
+main() {
+    mkdir -p "$LOG_DIR"
+    install_test_servers
+    if pg_answers; then
+        say "PostgreSQL already answers on 127.0.0.1:$PG_PORT (user postgres)"
+    else
+        install_postgres
+        version=$(pg_version)
+        [ -n "$version" ] || die "no PostgreSQL server version found in /usr/lib/postgresql"
+        ensure_cluster "$version"
+        changed=no
+        if ensure_trust "$version"; then changed=yes; fi
+        start_cluster "$version" "$changed"
+        wait_ready
+        say "PostgreSQL $version/$PG_CLUSTER answers on 127.0.0.1:$PG_PORT"
+    fi
+    if [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" != 1 ]; then
+        say "creating database $PG_DB"
+        psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE \"$PG_DB\"" ||
+            die "cannot create database $PG_DB"
+    fi
+    say "ready: postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    main "$@"
 fi
-if [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
-    "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" != 1 ]; then
-    say "creating database $PG_DB"
-    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE \"$PG_DB\"" ||
-        die "cannot create database $PG_DB"
-fi
-say "ready: postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
