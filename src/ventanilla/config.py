@@ -76,6 +76,22 @@ def database_from_url(url: str) -> dict[str, Any]:
     raise ValueError(msg)
 
 
+def proxy_ssl_header(raw: str) -> tuple[str, str] | None:
+    """Translate ``"X-Forwarded-Proto: https"`` to Django's ``SECURE_PROXY_SSL_HEADER``.
+
+    Empty means "no proxy": the request is secure only if it reached us over TLS. Set it
+    only when a proxy in front always sets (or strips) that header, or clients could forge it.
+    """
+    if not raw.strip():
+        return None
+    name, sep, value = raw.partition(":")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value or not all(c.isalnum() or c == "-" for c in name):
+        msg = f"VENTANILLA_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https': {raw!r}"
+        raise ValueError(msg)
+    return "HTTP_" + name.upper().replace("-", "_"), value
+
+
 @dataclass(frozen=True)
 class Relay:
     """The outgoing SMTP relay; ``host`` empty means "deliver into the local outbox folder"."""

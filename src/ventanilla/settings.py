@@ -45,6 +45,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy when a view set none; no-store on private pages. Early in the
+    # list, so on the way out it sees the session's and CSRF's Vary and cookies.
+    "ventanilla.workspace.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +116,17 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind TLS (README, "Security settings"). Cookies are sent only over https when the
+# workspace's address is https, unless told otherwise; plain http://localhost keeps working.
+_SECURE_COOKIES = config.env_bool(
+    "VENTANILLA_SECURE_COOKIES", default=config.env("VENTANILLA_BASE_URL").startswith("https://")
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _SECURE_COOKIES
+# HSTS (RFC 6797): Django sends it only on secure requests; 0 = off.
+SECURE_HSTS_SECONDS = int(config.env("VENTANILLA_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("VENTANILLA_HSTS_INCLUDE_SUBDOMAINS")
+# "X-Forwarded-Proto: https" when a TLS proxy in front sets that header on every request.
+SECURE_PROXY_SSL_HEADER = config.proxy_ssl_header(config.env("VENTANILLA_PROXY_SSL_HEADER"))
 
 # --- Mail ---------------------------------------------------------------------------------
 VENTANILLA_RELAY = config.relay_from_env()
