@@ -6,6 +6,7 @@ cannot fetch it. A screenshot goes to ``test-artifacts/browser/inline-image.png`
 from __future__ import annotations
 
 import re
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -47,6 +48,15 @@ def _mail_with_inline_image() -> bytes:
     return msg.as_bytes()
 
 
+def _wait_ticket(timeout: float = 20.0) -> Ticket:
+    """The ticket of the mail just sent, once the worker has processed it."""
+    deadline = time.monotonic() + timeout
+    while (ticket := Ticket.objects.first()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ticket is not None, "the mail never became a ticket"
+    return ticket
+
+
 def _login(page: Page, base: str, username: str) -> None:
     page.goto(base + "/login/")
     page.fill("#id_username", username)
@@ -63,7 +73,7 @@ def test_inline_image_shows_and_is_refused_to_others(
     make_agent("ana", teams=[team], language="en", first_name="Ana", password=PASSWORD)
     make_agent("oscar", teams=[team_create(name="Otro")], language="en", password=PASSWORD)
     smtp_client.send(_mail_with_inline_image())
-    ticket = Ticket.objects.get()
+    ticket = _wait_ticket()
     attachment = Attachment.objects.get(article__ticket=ticket)
     assert attachment.content_id == CONTENT_ID
     base = live_server.url

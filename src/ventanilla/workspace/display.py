@@ -4,9 +4,11 @@ folded message parts and blocked images. Audit rows become sentences in ``histor
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -92,13 +94,21 @@ def article_fold(article: Article) -> Fold:
     return Fold(False)
 
 
-_BLOCKED_SRC = re.compile(r'\bdata-remote-src="')
+_BLOCKED_SRC = re.compile(r'\bdata-remote-src="([^"]*)"')
 
 
-def html_with_remote_images(html: str) -> str:
+def html_with_remote_images(html: str, *, keep_blocked_hosts: Iterable[str] = ()) -> str:
     """Return sanitised ``html`` with the blocked remote images allowed to load again.
 
     ``mail/html.py`` moved each remote ``src`` to ``data-remote-src``; this is the agent's
-    explicit "show remote images" (the sender learns the message was opened).
+    explicit "show remote images" (the sender learns the message was opened). Images on
+    ``keep_blocked_hosts`` stay blocked: a same-origin frame would send them the agent's
+    session cookie.
     """
-    return _BLOCKED_SRC.sub('src="', html)
+    hosts = {h.lower() for h in keep_blocked_hosts}
+
+    def allow(match: re.Match[str]) -> str:
+        host = urlsplit(html_lib.unescape(match.group(1))).hostname or ""
+        return match.group(0) if host.lower() in hosts else f'src="{match.group(1)}"'
+
+    return _BLOCKED_SRC.sub(allow, html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django import template
 from django.contrib.auth.models import AbstractBaseUser
@@ -57,13 +58,17 @@ def mail_frame(
     images once the agent asked for them).
     """
     request = context.get("request")
-    body = html_with_remote_images(html) if images else html
-    found = False
+    body, found = html, False
     if request is not None:
         attachments = article.attachments.all()
         body, found = html_with_inline_images(
             body, inline_images(ticket_number=ticket.number, attachments=attachments)
         )
+    if images:
+        # In a same-origin frame a remote image on our own host would carry the session.
+        host = urlsplit("//" + request.get_host()).hostname if request is not None else None
+        own = [host] if found and host else []
+        body = html_with_remote_images(body, keep_blocked_hosts=own)
     sources = ["https:", "http:", "data:"] if images else ["data:"]
     if found and request is not None:
         origin = request.build_absolute_uri("/")

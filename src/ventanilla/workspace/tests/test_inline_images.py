@@ -182,3 +182,19 @@ def test_inline_image_needs_access_to_the_ticket(client, people, teams, make_tic
     assert response.content != tiny_png()
     if who:
         assert response.status_code == 404
+
+
+def test_same_origin_frame_keeps_images_on_our_own_host_blocked(ana, teams, make_ticket):
+    ticket = make_ticket(team=teams[0])
+    attachment = _with_inline_image(ticket, content_id="logo@x", src="cid:logo@x")
+    article = attachment.article
+    article.html += (
+        '<img data-remote-src="http://testserver/admin/" alt="own">'
+        '<img data-remote-src="https://cdn.example/a.png" alt="remote">'
+    )
+    article.save(update_fields=["html"])
+    url = reverse("workspace:article-body", args=[ticket.number, article.pk])
+    _tag, srcdoc = _frame(ana.get(url + "?images=1").content.decode())
+    # The frame carries the agent's session: our own URLs must not be fetched from mail.
+    assert 'data-remote-src="http://testserver/admin/"' in srcdoc
+    assert '<img src="https://cdn.example/a.png"' in srcdoc
