@@ -64,14 +64,19 @@ def _check_may_assign(*, ticket: Ticket, assignee: User | None, actor: User | No
 
 def _notify_assignee(*, ticket: Ticket, assignee: User, actor: User | None) -> None:
     # Lazy text: agent_notify renders it in the assignee's own language.
-    text = format_lazy(
-        gettext_lazy("{number} was assigned to you by {actor}: {subject}"),
-        number=ticket.number,
-        actor=agent_display_name(actor)
-        if actor is not None
-        else gettext_lazy("automatic assignment"),
-        subject=ticket.subject,
-    )
+    if actor is None:
+        text = format_lazy(
+            gettext_lazy("{number} was assigned to you automatically: {subject}"),
+            number=ticket.number,
+            subject=ticket.subject,
+        )
+    else:
+        text = format_lazy(
+            gettext_lazy("{number} was assigned to you by {actor}: {subject}"),
+            number=ticket.number,
+            actor=agent_display_name(actor),
+            subject=ticket.subject,
+        )
     agent_notify(users=[assignee], ticket=ticket, kind="assigned", text=text)
 
 

@@ -285,3 +285,19 @@ def test_assignment_notice_and_mail_name_the_agent(agents, teams, make_ticket, a
 def test_sla_clock_says_business_time(lang, minutes, expected):
     with translation.override(lang):
         assert duration_text(minutes) == expected
+
+
+@pytest.mark.parametrize(
+    ("assignee", "expected"),
+    [
+        ("es", "Se te ha asignado {number} automáticamente"),
+        ("en", "{number} was assigned to you automatically"),
+    ],
+)
+def test_automatic_assignment_notice_reads_naturally(
+    agents, teams, make_ticket, assignee, expected
+):
+    ticket = make_ticket(team=teams[0])
+    ticket_assign(ticket=ticket, assignee=agents[assignee], actor=None, reason="round-robin")
+    notice = Notification.objects.get(user=agents[assignee])
+    assert expected.format(number=ticket.number) in notice.text
