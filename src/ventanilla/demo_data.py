@@ -1,9 +1,9 @@
 """Demo workspace for ``make run``: a team, three agents and a few example tickets (es/en).
 
 The example tickets go through the real door (``ingest_raw``) and pipeline, so a newcomer sees
-what a real mail turns into: suggested priority, routing, SLA clock. The messages have fixed
-bytes, so running this again stores nothing new (sha256 dedup). No acknowledgement is sent for
-them: their senders are made up.
+what a real mail turns into: suggested priority, routing (the team is round robin, so each is
+assigned to an agent), SLA clock. They are delivered once per mailbox: running this again, on
+any day, adds nothing. No acknowledgement is sent for them: their senders are made up.
 """
 
 from __future__ import annotations
@@ -20,9 +20,13 @@ from django.utils import timezone
 from ventanilla.agents.models import AgentProfile, AssignmentPolicy, Role, Team
 from ventanilla.agents.services import agent_create, team_create
 from ventanilla.mail.ingest import ingest_raw
-from ventanilla.mail.models import Mailbox
+from ventanilla.mail.models import InboundMessage, Mailbox
+from ventanilla.mail.services import inbound_process
+from ventanilla.tickets.models import Ticket
 
 TEAM_NAME = "Soporte"
+# The ``source`` of the example mails: how they are told from real ones.
+DEMO_SOURCE = "demo"
 
 
 @dataclass(frozen=True)
@@ -136,18 +140,67 @@ def demo_agents_ensure(*, mailbox: Mailbox, password: str | None) -> Team:
 
 
 def demo_tickets_ensure(*, mailbox: Mailbox) -> int:
-    """Deliver the example mails (once); return how many were new."""
+    """Deliver the example mails once per mailbox and process them now; return how many.
+
+    Their bytes carry today's date, so dedup alone would add five more every day: the check
+    is whether any example mail was ever delivered to the mailbox. They are processed here,
+    not by the worker, so the tickets (and their assignees) exist when the banner lists them.
+    """
+    if InboundMessage.objects.filter(mailbox=mailbox, source=DEMO_SOURCE).exists():
+        return 0
     created = 0
     for index, example in enumerate(EXAMPLES):
         result = ingest_raw(
             _mail(mailbox, example, index),
-            source="demo",
+            source=DEMO_SOURCE,
             envelope_from=example[1],
             envelope_to=[mailbox.address],
             send_ack=False,
+            process=False,
         )
-        created += result.created
+        if result.created:
+            inbound_process(inbound_id=result.inbound.pk)
+            created += 1
     return created
+
+
+@dataclass(frozen=True)
+class DemoTicket:
+    """One example ticket as it is now, for the banner."""
+
+    number: str
+    subject: str
+    status: str
+    assignee: str
+
+
+def demo_tickets(*, mailbox: Mailbox) -> list[DemoTicket]:
+    """Return the example tickets of ``mailbox`` as they are now, in the order they arrived."""
+    tickets = (
+        Ticket.objects.filter(mailbox=mailbox, inbound__source=DEMO_SOURCE)
+        .select_related("assignee")
+        .distinct()
+        .order_by("pk")
+    )
+    return [
+        DemoTicket(
+            number=ticket.number,
+            subject=ticket.subject,
+            status=ticket.status,
+            assignee=ticket.assignee.username if ticket.assignee else "(unassigned)",
+        )
+        for ticket in tickets
+    ]
+
+
+def describe_tickets(tickets: list[DemoTicket] | tuple[DemoTicket, ...]) -> list[str]:
+    """Lines for the banner: one per example ticket (number, status, assignee, subject)."""
+    if not tickets:
+        return []
+    return [
+        "Example tickets (number, status, assignee, subject):",
+        *(f"  {t.number}  {t.status:<9} {t.assignee:<12} {t.subject}" for t in tickets),
+    ]
 
 
 def describe_agents(password: str | None) -> list[str]:

@@ -161,6 +161,9 @@ def test_run_serves_mail_web_and_stops_cleanly(running):
     assert password_file.stat().st_mode & 0o777 == 0o600
     password = password_file.read_text().strip()
     assert f"admin / {password}" in log.read_text()
+    # It lists the five example tickets: number, status, assignee, subject.
+    examples = re.findall(r"^    SOP-\d{4}-\d{5}  new +(\w+) +\S", log.read_text(), re.MULTILINE)
+    assert sorted(examples) == ["lucia", "lucia", "marta", "marta", "tom"], log.read_text()
 
     # The one-liner it printed works as printed (a shell, python3 on PATH).
     lines = log.read_text().splitlines()

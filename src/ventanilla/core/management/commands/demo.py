@@ -18,7 +18,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ventanilla.demo_data import demo_agents_ensure, demo_tickets_ensure, describe_agents
+from ventanilla.demo_data import (
+    DemoTicket,
+    demo_agents_ensure,
+    demo_tickets,
+    demo_tickets_ensure,
+    describe_agents,
+    describe_tickets,
+)
 from ventanilla.mail.models import Mailbox
 from ventanilla.mail.services import mailbox_create
 
@@ -35,6 +42,8 @@ class DemoInfo:
     # None when the admin changed the password since: we no longer know it.
     admin_password: str | None
     password_source: str
+    # The example tickets as they were when ``demo_ensure`` returned.
+    tickets: tuple[DemoTicket, ...] = ()
 
 
 def _free_prefix() -> str:
@@ -107,7 +116,8 @@ def demo_ensure() -> DemoInfo:
     password, source = demo_admin(Path(settings.VENTANILLA_HOME))
     demo_agents_ensure(mailbox=mailbox, password=password)
     demo_tickets_ensure(mailbox=mailbox)
-    return DemoInfo(mailbox, ADMIN_USERNAME, password, source)
+    tickets = tuple(demo_tickets(mailbox=mailbox))
+    return DemoInfo(mailbox, ADMIN_USERNAME, password, source, tickets)
 
 
 def describe(info: DemoInfo) -> list[str]:
@@ -119,6 +129,7 @@ def describe(info: DemoInfo) -> list[str]:
         f"fallback contact {box.fallback_contact or '-'})",
         f"Admin login:     {info.admin_username} / {shown}  (password from {info.password_source})",
         *describe_agents(info.admin_password),
+        *describe_tickets(info.tickets),
     ]
 
 
