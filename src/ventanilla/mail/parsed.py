@@ -48,6 +48,27 @@ class ParsedMail:
     html: str = ""  # the text/html body, UNSANITISED: never show it as is
     attachments: list[ParsedAttachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    # Where ``sender`` came from: "from", "from-repaired" (salvaged from a comment or junk),
+    # "sender", "reply-to", "return-path" (with "-repaired" when salvaged), or "".
+    sender_source: str = ""
+    # Too deep or too wide to read in full: salvaged from the byte ranges, and how many
+    # parts are neither shown nor kept (the original has them).
+    too_complex: bool = False
+    hidden_parts: int = 0
+
+    @property
+    def sender_repaired(self) -> bool:
+        """Tell whether the sender was not read from a well-formed From header."""
+        return self.sender is not None and self.sender_source != "from"
+
+    def notes(self) -> list[str]:
+        """Return what was salvaged or left out, for the inbound message's reasons."""
+        notes = []
+        if self.sender_repaired:
+            notes.append(f"sender repaired ({self.sender_source})")
+        if self.too_complex:
+            notes.append(f"too complex: salvaged, {self.hidden_parts} parts not shown")
+        return notes
 
     def header(self, name: str) -> str:
         """Return the first ``name`` header decoded to str, or "" (never raises)."""

@@ -14,9 +14,11 @@ docstring for which module does what). Measured traps:
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 
 from ventanilla.mail.mime.addresses import first_sender, parse_addresses
 from ventanilla.mail.mime.charsets import decode_bytes
+from ventanilla.mail.mime.context import reads_raw
 from ventanilla.mail.mime.headers import (
     decode_header_value,
     decode_words,
@@ -30,7 +32,9 @@ from ventanilla.mail.mime.headers import (
 )
 from ventanilla.mail.mime.load import load
 from ventanilla.mail.mime.repair import repair_header_block
-from ventanilla.mail.mime.walk import Walker, extract_uuencoded, join_bodies
+from ventanilla.mail.mime.salvage import salvage
+from ventanilla.mail.mime.spans import align
+from ventanilla.mail.mime.walk import MAX_DEPTH, MAX_PARTS, Walker, extract_uuencoded, join_bodies
 from ventanilla.mail.parsed import ParsedMail
 
 __all__ = [
@@ -53,23 +57,42 @@ log = logging.getLogger(__name__)
 MAX_REFERENCES = 100
 
 
-def parse_message(raw: bytes) -> ParsedMail:
-    """Parse ``raw`` into a ``ParsedMail``; never raises, whatever the bytes."""
-    message, defects = load(raw)
-    walker = Walker()
+def _walk(raw: bytes) -> tuple[Walker, EmailMessage, list[str], bool]:
+    """Parse and walk ``raw``: the walker, the message, our defects, and too complex?"""
+    loaded = load(raw)
+    tree = loaded.tree
+    walker = Walker(loaded.raw, loaded.shift)
+    too_complex = loaded.headers_only or tree.walk_depth > MAX_DEPTH
+    too_complex = too_complex or tree.walk_parts > MAX_PARTS or tree.uncounted > 0
     try:
-        walker.walk(message)
+        if too_complex:
+            walker.defects["too-deep-or-too-many-parts"] = None
+            salvage(loaded, walker)
+        else:
+            walker.spans = align(loaded.message, tree)
+            walker.walk(loaded.message)
     except Exception:  # keep whatever the walk collected
         log.exception("MIME walk failed")
-        defects.append("walk-failed")
+        loaded.defects.append("walk-failed")
+    return walker, loaded.message, loaded.defects, too_complex or walker.hidden > 0
+
+
+@reads_raw  # undeclared 8-bit text is decoded in the light of the whole message
+def parse_message(raw: bytes) -> ParsedMail:
+    """Parse ``raw`` into a ``ParsedMail``; never raises, whatever the bytes."""
+    walker, message, defects, too_complex = _walk(raw)
     text, uu_files = extract_uuencoded(join_bodies(walker.text))
     headers = header_index(message)  # raw values, read once for every field below
     references = parse_ids(" ".join(decode_header_value(v) for v in headers.get("references", [])))
     if len(references) > MAX_REFERENCES:
         references = references[:1] + references[1 - MAX_REFERENCES :]
-    sender = first_sender(headers)
+    sender, sender_source = first_sender(headers)
+    if "leading-junk-dropped" in defects and sender_source == "from":
+        sender_source = "from-repaired"  # read below lines that were not headers
     if sender is None:
         defects.append("no-sender")
+    if too_complex:
+        defects.append("too-complex-salvaged")
     return ParsedMail(
         message=message,
         subject=first_str(headers.get("subject", []))[:998],
@@ -85,4 +108,7 @@ def parse_message(raw: bytes) -> ParsedMail:
         html=join_bodies(walker.html),
         attachments=walker.attachments + uu_files,
         defects=[*walker.defects, *defects][:50],
+        sender_source=sender_source,
+        too_complex=too_complex,
+        hidden_parts=walker.hidden,
     )

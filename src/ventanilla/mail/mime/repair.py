@@ -13,6 +13,13 @@ _HEADER_LINE = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+[ \t]*:|[ \t]")
 _STDLIB_HEADER_LINE = re.compile(rb"From |[\x21-\x39\x3b-\x7e]*:|[ \t]")
 _SPACE_BEFORE_COLON = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]+:")
 _HEADER_END = re.compile(rb"\r?\n\r?\n|\r\r")
+# Junk pasted above the header block ("---- Original message ----"): at most this much.
+_MAX_JUNK_LINES = 5
+# Fields that show a line run is a real header block (RFC 5322 §3.6, RFC 5321 §4.4).
+_KNOWN_FIELD = re.compile(
+    rb"(?i)(from|to|cc|subject|date|message-id|received|return-path|reply-to|sender"
+    rb"|mime-version|content-type)[ \t]*:"
+)
 
 
 def cr_line_endings(raw: bytes) -> bytes:
@@ -47,3 +54,24 @@ def repair_header_block(raw: bytes) -> bytes:
         if not _STDLIB_HEADER_LINE.match(lines[i]):
             lines[i] = b" " + lines[i]
     return b"".join(lines) + raw[end.start() + 1 :]
+
+
+def drop_leading_junk(raw: bytes) -> bytes:
+    """Drop a few non-header lines pasted above a real header block.
+
+    A message that starts with ``---- Original message ----`` (a paste, a broken gateway)
+    has, for the stdlib, no headers at all: no sender, no subject. When at most
+    ``_MAX_JUNK_LINES`` lines stand before a line with a field every message has (followed
+    by another header line or the blank line), they are dropped; the raw message keeps
+    them. Otherwise the bytes are returned as they are.
+    """
+    if _HEADER_LINE.match(raw):
+        return raw
+    lines = raw[:4096].splitlines(keepends=True)
+    for skip in range(1, min(_MAX_JUNK_LINES + 1, len(lines) - 1)):
+        following = lines[skip + 1]
+        if _KNOWN_FIELD.match(lines[skip]) and (
+            _HEADER_LINE.match(following) or not following.strip()
+        ):
+            return raw[len(b"".join(lines[:skip])) :]
+    return raw

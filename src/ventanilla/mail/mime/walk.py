@@ -4,6 +4,9 @@ Each part's Content-* headers are read once (``PartInfo``). Rules: RFC 2046 §5.
 multipart/alternative (the last alternative we understand wins), RFC 2387 / RFC 2557 for
 multipart/related (non-root members are resources, kept as inline attachments), RFC 6522
 for multipart/report (the machine-readable report is read by the bounce rule, not kept).
+An attached message (RFC 2046 §5.2.1) is stored as the bytes received, sliced from the
+raw input through the scanned byte ranges (``spans``): re-serialising it would refold and
+re-encode its headers, and attachments are the customer's evidence.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import email
 import itertools
 import logging
 import mimetypes
+import quopri
 import re
 from email.message import Message
 
@@ -19,7 +23,8 @@ from ventanilla.mail.mime.charsets import decode_bytes
 from ventanilla.mail.mime.headers import header_index, header_str, safe_filename
 from ventanilla.mail.mime.load import PARSE_POLICY
 from ventanilla.mail.mime.parts import PartInfo, content_id
-from ventanilla.mail.mime.transfer import payload_bytes, uu_blocks
+from ventanilla.mail.mime.spans import Span
+from ventanilla.mail.mime.transfer import b64decode_lenient, payload_bytes, uu_blocks
 from ventanilla.mail.parsed import ParsedAttachment
 
 log = logging.getLogger(__name__)
@@ -46,13 +51,21 @@ _REPORT_PARTS = frozenset(
 class Walker:
     """One pass over the MIME tree: text and HTML bodies, attachments, defects."""
 
-    def __init__(self) -> None:
-        """Start with nothing found."""
+    def __init__(
+        self, raw: bytes = b"", shift: int = 0, spans: dict[int, Span] | None = None
+    ) -> None:
+        """Start with nothing found.
+
+        ``spans`` maps the stdlib's parts (by ``id``) to their byte ranges, which are
+        ``shift`` bytes further than in ``raw`` (``load.Loaded``).
+        """
         self.text: list[str] = []
         self.html: list[str] = []
         self.attachments: list[ParsedAttachment] = []
         self.defects: dict[str, None] = {}
         self.count = 0
+        self.hidden = 0  # parts neither shown nor kept (past the limits)
+        self.raw, self.shift, self.spans = raw, shift, spans or {}
 
     def walk(
         self, part: Message, depth: int = 0, resource: bool = False, info: PartInfo | None = None
@@ -63,6 +76,7 @@ class Walker:
             self.defects[type(defect).__name__] = None
         if depth > MAX_DEPTH or self.count > MAX_PARTS:
             self.defects["too-deep-or-too-many-parts"] = None
+            self.hidden += 1
             return
         if info is None:
             info = PartInfo(part)
@@ -70,7 +84,7 @@ class Walker:
             self._multipart(part, info, depth)
         elif info.ctype.startswith("message/") and part.is_multipart():
             name = info.filename or safe_filename(_enclosed_subject(part) + ".eml")
-            self._attach(info, _serialise(part), name, inline=False)
+            self._attach(info, self._enclosed(part, info), name, inline=False)
             for inner in itertools.islice(part.walk(), 1, MAX_PARTS):
                 self.defects.update(dict.fromkeys(type(d).__name__ for d in inner.defects))
         else:
@@ -109,6 +123,16 @@ class Walker:
                 best_html = self.html
         self.text, self.html = saved_text + best_text, saved_html + best_html
 
+    def leaf(self, part: Message, info: PartInfo) -> None:
+        """Keep one leaf read on its own (``salvage``): body text or attachment."""
+        self.count += 1
+        self._leaf(part, info, resource=False)
+
+    def attach(self, info: PartInfo, content: bytes, filename: str) -> None:
+        """Record one attachment found outside the walk (``salvage``)."""
+        self.count += 1
+        self._attach(info, content, filename, inline=False)
+
     def _leaf(self, part: Message, info: PartInfo, resource: bool) -> None:
         """Keep a leaf as (part of) a body, or as an attachment, or both."""
         content = payload_bytes(part, info.cte)
@@ -132,6 +156,14 @@ class Walker:
             self.defects["charset-guessed"] = None
         return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
+    def _enclosed(self, part: Message, info: PartInfo) -> bytes:
+        """Return an attached message's bytes as received; serialised only if not found."""
+        span = self.spans.get(id(part))
+        if span is not None:
+            return enclosed_bytes(self.raw, span, self.shift, info.cte)
+        self.defects["enclosed-message-reserialised"] = None
+        return _serialise(part)
+
     def _attach(self, info: PartInfo, content: bytes, filename: str, *, inline: bool) -> None:
         """Record one attachment."""
         self.attachments.append(
@@ -143,6 +175,20 @@ class Walker:
                 inline=inline,
             )
         )
+
+
+def enclosed_bytes(raw: bytes, span: Span, shift: int, cte: str) -> bytes:
+    """Return the body of the message/* part ``span``: the enclosed message as received.
+
+    RFC 2046 §5.2.1 allows only 7bit, 8bit and binary here; a base64 or quoted-printable
+    body (sent all the same) is decoded, so the result is the message itself.
+    """
+    body = raw[max(span.body - shift, 0) : max(span.end - shift, 0)]
+    if "base64" in cte:
+        return b64decode_lenient(body)
+    if "quoted" in cte:
+        return quopri.decodestring(body)
+    return body
 
 
 def _serialise(part: Message) -> bytes:
