@@ -33,12 +33,14 @@ def test_banner_lists_the_example_tickets(demo):
     start = lines.index("  Example tickets (number, status, assignee, subject):")
     rows = lines[start + 1 : start + 1 + len(demo_data.EXAMPLES)]
     pattern = re.compile(r"^    (SOP-\d{4}-\d{5,})  (\w+)\s+(\S+)\s+(.+)$")
-    parsed = [pattern.match(row) for row in rows]
-    assert all(parsed), rows
+    matches = [pattern.match(row) for row in rows]
+    parsed = [match for match in matches if match is not None]
+    assert len(parsed) == len(rows), rows
     tickets = {t.number: t for t in Ticket.objects.select_related("assignee")}
     for match in parsed:
         number, status, assignee, subject = match.groups()
         ticket = tickets[number]
+        assert ticket.assignee is not None
         assert (status, assignee, subject) == (
             ticket.status,
             ticket.assignee.username,
@@ -51,8 +53,14 @@ def test_banner_lists_the_example_tickets(demo):
 
 def test_examples_are_delivered_once_even_on_another_day(demo, monkeypatch):
     assert Ticket.objects.count() == 5
-    tomorrow = timezone.localtime() + timedelta(days=1)
-    monkeypatch.setattr(demo_data.timezone, "localtime", lambda: tomorrow)
+    real_localtime = timezone.localtime
+    tomorrow = real_localtime() + timedelta(days=1)
+
+    def localtime(value=None, timezone=None):
+        """Tomorrow for "now" (the examples' dates); other conversions untouched."""
+        return tomorrow if value is None else real_localtime(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localtime", localtime)
     info = demo_ensure()
     assert Ticket.objects.count() == 5, "a run on another day adds no new examples"
     assert len(info.tickets) == 5
@@ -61,7 +69,9 @@ def test_examples_are_delivered_once_even_on_another_day(demo, monkeypatch):
 def test_the_printed_test_mail_is_assigned_round_robin(demo):
     """README: the test mail becomes a ticket assigned to a demo agent, not "unassigned"."""
     command = example_command(demo.mailbox.address, SMTP)
-    subject = re.search(r"m\['Subject'\] = '([^']+)'", command)[1]
+    found = re.search(r"m\['Subject'\] = '([^']+)'", command)
+    assert found is not None
+    subject = found[1]
     raw = (
         "From: Ana <ana@example.com>\r\nTo: soporte@empresa.es\r\n"
         f"Subject: {subject}\r\nMessage-ID: <banner-test@example.com>\r\n\r\n"
