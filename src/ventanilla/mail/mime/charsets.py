@@ -2,7 +2,11 @@
 
 Real mail is labelled with charsets Python does not know (``iso-8859-8-i``,
 ``x-mac-cyrillic``), with narrower charsets than the sender used (latin-1 for cp1252), or
-with the wrong one of several siblings (Japanese). ``decode_bytes`` never raises.
+with the wrong one of several siblings (Japanese). Raw 8-bit text with no usable label
+(headers, file names, unlabelled bodies) is read as UTF-8 when it is, else in a charset
+the message declares elsewhere, else as Western text when it looks like it, else in the
+charset detected over the whole message (``context``, ``detect``). ``decode_bytes``
+never raises.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import codecs
 import functools
 import re
 
-from ventanilla.mail.mime import japanese
+from ventanilla.mail.mime import context, detect, japanese
 
 # Labels seen in real mail that Python does not know or spells otherwise.
 _ALIASES = {
@@ -54,6 +58,8 @@ _REFUSED = frozenset(
 # Codecs for which pure-ASCII bytes do not mean ASCII text.
 _NOT_ASCII_SAFE = ("utf-7", "iso2022", "hz", "utf-16", "utf-32", japanese.NAME)
 _LATIN = frozenset({"cp1252", "iso8859-15", "ascii"})
+# Labels that say nothing about 8-bit bytes: ASCII, and encodings that are not 8-bit text.
+_NO_HINT = ("ascii", "utf-8", "utf-7", "utf-16", "utf-32")
 # Tried in order when the declared codec fails strictly. 7-bit ISO-2022-JP first gets the
 # vendor characters (NEC/IBM, CP50220), then the RFC 1554 / JIS X 0213 variants.
 _JIS_7BIT = (japanese.NAME, "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_ext")
@@ -124,12 +130,51 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, bool]:
             return data.decode(name), name != codec
         except (UnicodeError, LookupError):
             continue
-    if codec is None or codec in _LATIN:
+    if codec is None or codec == "ascii":  # no usable label: which charset was meant?
+        codec = "utf-8" if mostly_utf8(data) else undeclared_codec(data)
+    elif codec in _LATIN:
         codec = "utf-8" if mostly_utf8(data) else "cp1252"
     try:
         return data.decode(codec, _MIXED if codec == "utf-8" else "replace"), True
     except (UnicodeError, LookupError):
         return data.decode("latin-1"), True
+
+
+def undeclared_codec(data: bytes) -> str:
+    """Choose the codec of 8-bit ``data`` that is not UTF-8 and declares no charset.
+
+    A charset the message declares elsewhere first (a Latin one only for text of Western
+    shape: it would decode anything); then cp1252 for Western-looking text, so raw
+    latin-1 Spanish never meets the detector; then the charset detected over the
+    message's 8-bit lines, or over ``data`` alone outside a message; cp1252 last.
+    """
+    evidence = context.current()
+    western = detect.looks_western(data)
+    for codec in _declared(evidence.labels) if evidence else ():
+        if (western or codec not in _LATIN) and _decodes(data, codec):
+            return codec
+    if western:
+        return "cp1252"
+    guess = evidence.detected() if evidence else None
+    if guess is None or not _decodes(data, guess):
+        guess = detect.detect(data)
+    return guess if guess and _decodes(data, guess) else "cp1252"
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the codecs of ``labels`` that tell something about 8-bit text, in order."""
+    codecs_ = (codec_name(label) for label in labels)
+    return tuple(dict.fromkeys(c for c in codecs_ if c and not c.startswith(_NO_HINT)))
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    """Tell whether ``data`` is valid in ``codec``."""
+    try:
+        data.decode(codec)
+    except (UnicodeError, LookupError):
+        return False
+    return True
 
 
 def mostly_utf8(data: bytes) -> bool:

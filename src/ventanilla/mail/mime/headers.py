@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from email.message import Message
 
 from ventanilla.mail.mime.charsets import decode_bytes, fix_8bit, has_raw_8bit
+from ventanilla.mail.mime.context import reading
 from ventanilla.mail.mime.transfer import b64decode_lenient
 
 MAX_NAME = 200
@@ -115,13 +116,18 @@ def first_str(values: Iterable[object]) -> str:
 
 
 def header_str(message: Message, name: str) -> str:
-    """Return the first ``name`` header decoded to str, or "" if absent (never raises)."""
-    return first_str(raw_values(message, name))
+    """Return the first ``name`` header decoded to str, or "" if absent (never raises).
+
+    Raw 8-bit bytes in the value are decoded in the light of the rest of ``message``.
+    """
+    with reading(message):
+        return first_str(raw_values(message, name))
 
 
 def header_strs(message: Message, name: str) -> list[str]:
     """Return every ``name`` header decoded to str (never raises)."""
-    return [decode_header_value(v) for v in raw_values(message, name)]
+    with reading(message):
+        return [decode_header_value(v) for v in raw_values(message, name)]
 
 
 def parse_ids(value: str) -> list[str]:

@@ -73,6 +73,10 @@ def _header_params(
             getattr(header, "content_type", "") or getattr(header, "content_disposition", "")
         )
         params = {str(k).lower(): str(v) for k, v in header.params.items()}
+        if "\ufffd" in "".join(params.values()):
+            # The registry turned raw 8-bit bytes (a file name in the sender's charset)
+            # into U+FFFD; read the parameters from the raw value, decoded as a whole.
+            params.update(_compat_params(unfolded(raw[name][0]))[1])
     except Exception:  # the header registry can raise on malformed values
         value, params = _compat_params(unfolded(raw[name][0]))
     return _checked(name, value, params)

@@ -88,3 +88,170 @@ def test_superset_table_applies_to_every_spelling():
         "cp1252"
     }
     assert codec_name("Windows-31J") == codec_name("x-sjis") == "cp932"
+
+
+# --- raw 8-bit text that declares no charset ------------------------------------------
+
+
+def undeclared(text: str, encoding: str) -> bytes:
+    """``text`` as raw bytes in ``encoding``, the way a client without MIME sends it."""
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_chinese_mail_without_any_charset(encoding):
+    raw = mail_bytes(
+        b"From: " + undeclared("王小明", encoding) + b" <wang@example.cn>",
+        b"Subject: " + undeclared("关于下周会议的安排", encoding),
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain",
+        "Content-Transfer-Encoding: 8bit",
+        body=undeclared("您好，请查收附件中的报价单。谢谢！\r\n", encoding),
+    )
+    mail = parse_message(raw)
+    assert mail.subject == "关于下周会议的安排"
+    assert mail.sender is not None
+    assert mail.sender.name == "王小明"
+    assert mail.text == "您好，请查收附件中的报价单。谢谢！\n"
+
+
+def test_short_raw_subject_read_in_the_charset_the_body_declares():
+    # Two hanzi are four bytes: only the body's label says they are GB2312, not Big5.
+    raw = mail_bytes(
+        "From: li@example.cn",
+        b"Subject: " + undeclared("测试", "gb2312"),
+        "Content-Type: text/plain; charset=gb2312",
+        "Content-Transfer-Encoding: base64",
+        body=base64.b64encode("测试邮件".encode("gb2312")) + b"\r\n",
+    )
+    assert parse_message(raw).subject == "测试"
+
+
+@pytest.mark.parametrize("encoding", ["koi8_r", "cp1251"])
+def test_russian_mail_without_any_charset(encoding):
+    raw = mail_bytes(
+        b"From: " + undeclared("Иван Петров", encoding) + b" <ivan@example.ru>",
+        b"Subject: " + undeclared("Счёт на оплату", encoding),
+        body=undeclared("Здравствуйте! Прошу выставить счёт за март.\r\n", encoding),
+    )
+    mail = parse_message(raw)
+    assert mail.subject == "Счёт на оплату"
+    assert mail.sender is not None
+    assert mail.sender.name == "Иван Петров"
+    assert mail.text == "Здравствуйте! Прошу выставить счёт за март.\n"
+
+
+def test_japanese_shift_jis_subject_and_file_name_without_charset():
+    name = undeclared("見積書.pdf", "cp932")
+    raw = mail_bytes(
+        "From: yamada@example.jp",
+        b"Subject: " + undeclared("会議", "cp932"),
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: text/plain\r\n\r\n"
+        + undeclared("お世話になっております。見積書をお送りします。\r\n", "cp932")
+        + b'--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="'
+        + name
+        + b'"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n',
+    )
+    mail = parse_message(raw)
+    assert mail.subject == "会議"
+    assert mail.text == "お世話になっております。見積書をお送りします。"
+    assert [a.filename for a in mail.attachments] == ["見積書.pdf"]
+    assert mail.header("Subject") == "会議"  # read again later, from the parsed message
+
+
+def test_raw_file_name_read_in_the_charset_the_message_declares():
+    raw = mail_bytes(
+        "From: chan@example.hk",
+        "Subject: =?big5?B?" + base64.b64encode("報價".encode("big5")).decode() + "?=",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: text/plain; charset=big5\r\n\r\nok\r\n"
+        b'--b\r\nContent-Type: application/pdf; name="'
+        + undeclared("報價單.pdf", "big5")
+        + b'"\r\n\r\n%PDF\r\n--b--\r\n',
+    )
+    assert [a.filename for a in parse_message(raw).attachments] == ["報價單.pdf"]
+
+
+def test_unknown_8bit_encoded_word_uses_the_message_evidence():
+    word = base64.b64encode(undeclared("Привет", "koi8_r")).decode()
+    raw = mail_bytes(
+        "From: a@example.ru",
+        f"Subject: =?unknown-8bit?B?{word}?=",
+        "Content-Type: text/plain; charset=koi8-r",
+        body=undeclared("Добрый день\r\n", "koi8_r"),
+    )
+    assert parse_message(raw).subject == "Привет"
+
+
+# Spanish and Western mail (most of our users) must keep decoding as before.
+
+
+def test_raw_latin1_spanish_headers_body_and_file_name():
+    raw = mail_bytes(
+        b"From: Mar\xeda Nu\xf1ez <maria@cliente.es>",
+        b"Subject: Solicitud de informaci\xf3n",
+        b"Cc: Jos\xe9 <jose@cliente.es>",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: text/plain\r\n\r\n"
+        b"Hola, \xbfpodr\xedan enviarme la factura del a\xf1o pasado? Gracias\r\n"
+        b'--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="'
+        b'presupuesto a\xf1o.pdf"\r\n\r\n%PDF\r\n--b--\r\n',
+    )
+    mail = parse_message(raw)
+    assert mail.sender is not None
+    assert mail.sender.name == "María Nuñez"
+    assert mail.subject == "Solicitud de información"
+    assert mail.cc[0].name == "José"
+    assert mail.text == "Hola, ¿podrían enviarme la factura del año pasado? Gracias"
+    assert [a.filename for a in mail.attachments] == ["presupuesto año.pdf"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Núñez",
+        "Atención: 2ª entrega del pedido nº 45 – 30 m² – 25 €",
+        "«Urgente» ¿Qué pasó con el envío? it´s ok",
+        "Größe und Gewicht; Çà et là, l’été; ações",
+        "ÁREA DE ATENCIÓN AL CLIENTE",
+    ],
+)
+def test_western_text_without_charset_is_cp1252(text):
+    raw = mail_bytes(b"From: a@cliente.es", b"Subject: " + text.encode("cp1252"))
+    assert parse_message(raw).subject == text
+
+
+def test_raw_latin1_subject_with_a_declared_latin1_body():
+    raw = mail_bytes(
+        b"From: a@cliente.es",
+        b"Subject: Reuni\xf3n ma\xf1ana",
+        b"Content-Type: text/plain; charset=iso-8859-1",
+        body=b"Nos vemos ma\xf1ana.\r\n",
+    )
+    assert parse_message(raw).subject == "Reunión mañana"
+
+
+def test_ordinary_mail_never_calls_the_detector(monkeypatch):
+    from ventanilla.mail.mime import detect
+
+    calls: list[bytes] = []
+    real = detect.detect
+
+    def counting(data: bytes) -> str | None:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(detect, "detect", counting)
+    for raw in (
+        mail_bytes("From: a@b.es", "Subject: hola", body=b"Hola\r\n"),
+        mail_bytes(
+            "From: Mar\u00eda <a@b.es>", "Subject: Contrase\u00f1a", body="Año\r\n".encode()
+        ),
+        mail_bytes(b"From: Mar\xeda <a@b.es>", b"Subject: informaci\xf3n", body=b"A\xf1o\r\n"),
+    ):
+        parse_message(raw)
+    assert calls == []
+    parse_message(mail_bytes(b"From: a@b.ru", b"Subject: " + undeclared("Привет", "koi8_r")))
+    assert calls  # the detector is reached, only for text that needs it
