@@ -144,14 +144,21 @@ def undeclared_codec(data: bytes) -> str:
     """Choose the codec of 8-bit ``data`` that is not UTF-8 and declares no charset.
 
     A charset the message declares elsewhere first (a Latin one only for text of Western
-    shape: it would decode anything); then cp1252 for Western-looking text, so raw
-    latin-1 Spanish never meets the detector; then the charset detected over the
-    message's 8-bit lines, or over ``data`` alone outside a message; cp1252 last.
+    shape, as it would decode anything; another one, for Western-shaped text, only if it
+    reads better than cp1252); then cp1252 for Western-looking text, so raw latin-1
+    Spanish never meets the detector; then the charset detected over the message's 8-bit
+    lines, or over ``data`` alone outside a message; cp1252 last.
     """
     evidence = context.current()
     western = detect.looks_western(data)
     for codec in _declared(evidence.labels) if evidence else ():
-        if (western or codec not in _LATIN) and _decodes(data, codec):
+        if not _decodes(data, codec):
+            continue
+        if western:
+            accepted = codec in _LATIN or detect.beats_western(data, codec)
+        else:
+            accepted = codec not in _LATIN
+        if accepted:
             return codec
     if western:
         return "cp1252"

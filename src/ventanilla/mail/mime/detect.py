@@ -65,10 +65,14 @@ _WESTERN = (
     "€„…‘’“”•–—™šœžŸŠŒŽ¡£§©ª«®°²³´·º»¿"
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
 )
-# Not Western: a byte outside that set, four of them in a row, or a word switching from
-# lower to upper case at an accented letter (KOI8-R Cyrillic reads as "ðÒÉ×ÅÔ").
+_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿŠšŒœŽžŸ"
+# Not Western: a byte outside that set, four of them in a row, a word switching from
+# lower to upper case at an accented letter (KOI8-R Cyrillic reads as "ðÒÉ×ÅÔ"), or a
+# word of two or more letters none of which is ASCII (KOI8-R "мир" reads as "ÍÉÒ",
+# GBK "中" as "ÖÐ"; Western words carry unaccented letters).
 _NOT_WESTERN = re.compile(
     f"[^\\x00-\\x7f\\xa0{_WESTERN}]|[{_WESTERN}]{{4}}|[a-zß-öø-ÿšœž][À-ÖØ-ÞŠŒŽŸ]"
+    f"|(?<![{_LETTERS}])[À-ÖØ-öø-ÿŠšŒœŽžŸ]{{2,}}(?![{_LETTERS}])"
 )
 
 
@@ -159,6 +163,21 @@ def _sample(data: bytes) -> bytes:
         return data
     cut = data.rfind(b"\n", 0, _SAMPLE)
     return data[: cut if cut > 0 else _SAMPLE]
+
+
+def beats_western(data: bytes, codec: str) -> bool:
+    """Tell whether Western-looking ``data`` reads better in ``codec`` than in cp1252.
+
+    A charset the message declares elsewhere is the best evidence for a short string,
+    but a Spanish name in a thread that quotes Chinese mail must stay Spanish.
+    """
+    try:
+        text = _sample(data).decode(codec)[:_SCORED]
+    except (UnicodeError, LookupError):
+        return False
+    scripts = _SCRIPTS.get(codec) or frozenset(_script(c) for c in text if not c.isascii())
+    western = _sample(data).decode("cp1252", "replace")[:_SCORED]
+    return _score(text, scripts) > _score(western, _SCRIPTS["cp1252"])
 
 
 def detect(data: bytes) -> str | None:

@@ -255,3 +255,31 @@ def test_ordinary_mail_never_calls_the_detector(monkeypatch):
     assert calls == []
     parse_message(mail_bytes(b"From: a@b.ru", b"Subject: " + undeclared("Привет", "koi8_r")))
     assert calls  # the detector is reached, only for text that needs it
+
+
+def test_spanish_raw_headers_in_a_thread_quoting_chinese_and_russian_mail():
+    # The declared charsets belong to a forwarded message; the Spanish headers are raw
+    # latin-1 and must not be read as GBK or KOI8-R.
+    forwarded = (
+        b"Content-Type: message/rfc822\r\n\r\n"
+        b"From: li@example.cn\r\nSubject: =?gb2312?B?"
+        + base64.b64encode("报价".encode("gb2312"))
+        + b"?=\r\nContent-Type: text/plain; charset=gb2312\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode("报价单见附件".encode("gb2312"))
+        + b"\r\n"
+    )
+    raw = mail_bytes(
+        b"From: Mar\xeda Nu\xf1ez <maria@cliente.es>",
+        b"Subject: Fwd: presupuesto del a\xf1o",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\n"
+        + undeclared("Привет", "koi8_r")
+        + b"\r\n--b\r\n"
+        + forwarded
+        + b"--b--\r\n",
+    )
+    mail = parse_message(raw)
+    assert mail.sender is not None
+    assert mail.sender.name == "María Nuñez"
+    assert mail.subject == "Fwd: presupuesto del año"
