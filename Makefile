@@ -59,7 +59,9 @@ lint: install
 	echo "+ ruff check ."; $(BIN)/ruff check . || status=1; \
 	echo "+ mypy src"; $(BIN)/mypy src || status=1; \
 	echo "+ ventanilla makemigrations --check --dry-run"; \
-	$(BIN)/ventanilla makemigrations --check --dry-run || status=1; \
+	scratch=$$(mktemp -d); \
+	VENTANILLA_HOME="$$scratch" $(BIN)/ventanilla makemigrations --check --dry-run || status=1; \
+	rm -rf "$$scratch"; \
 	exit $$status
 
 test-sqlite: install

@@ -23,9 +23,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def home_path() -> Path:
+    """Return the data directory's path (``VENTANILLA_HOME``, default ``./var``), absolute."""
+    return Path(env("VENTANILLA_HOME", "var")).resolve()
+
+
 def home() -> Path:
-    """Return the data directory (``VENTANILLA_HOME``, default ``./var``), created if missing."""
-    path = Path(env("VENTANILLA_HOME", "var")).resolve()
+    """Return the data directory, created if missing.
+
+    Only ``run``, ``migrate`` and ``demo`` reach this with a missing directory: the console
+    script refuses every other command first (``cli.py``), so a mistyped path cannot become
+    a new, empty installation.
+    """
+    path = home_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -34,6 +34,7 @@ def _database_url() -> str:
 @pytest.mark.django_db(transaction=True)
 def test_lmtpd_stores_mail_and_stops_on_sigterm(tmp_path, mailbox, make_mail):
     port = free_port()
+    (tmp_path / "home").mkdir()  # only run/migrate/demo create a missing data directory
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VENTANILLA_", "DJANGO_"))}
     env.update(
         VENTANILLA_HOME=str(tmp_path / "home"),

@@ -35,15 +35,20 @@ def _database_url() -> str:
 
 @pytest.fixture
 def gate(tmp_path):
-    """Return ``run(raw, *args, **env) -> CompletedProcess`` running ``ventanilla mail gate``."""
+    """Return ``run(raw, *args, **env) -> CompletedProcess`` running ``ventanilla mail gate``.
+
+    ``raw`` None starts the process with its standard input closed.
+    """
+    home = tmp_path / "home"
+    home.mkdir()  # an installation's data directory exists: only run/migrate/demo create one
     base = {k: v for k, v in os.environ.items() if not k.startswith(("VENTANILLA_", "DJANGO_"))}
     base.update(
-        VENTANILLA_HOME=str(tmp_path / "home"),
+        VENTANILLA_HOME=str(home),
         DJANGO_SETTINGS_MODULE="ventanilla.settings",
         VENTANILLA_DATABASE_URL=_database_url(),
     )
 
-    def run(raw: bytes, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    def run(raw: bytes | None, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
             [VENTANILLA, "mail", "gate", *args],
             input=raw,
@@ -51,6 +56,7 @@ def gate(tmp_path):
             capture_output=True,
             timeout=120,
             check=False,
+            preexec_fn=(lambda: os.close(0)) if raw is None else None,
         )
 
     return run
@@ -132,3 +138,29 @@ def test_database_server_down_exits_75(gate, mailbox, make_mail):
     done = gate(make_mail(), "--mailbox", "soporte@empresa.es", VENTANILLA_DATABASE_URL=url)
     assert done.returncode == 75, done.stderr.decode()
     assert b"will be retried" in done.stderr
+
+
+def _one_line(stderr: bytes) -> str:
+    text = stderr.decode()
+    assert "Traceback" not in text, text
+    assert text.count("\n") == 1, text
+    assert text.endswith("\n"), text
+    return text
+
+
+def test_closed_standard_input_exits_75_with_one_line(gate, mailbox):
+    done = gate(None, "--mailbox", "soporte@empresa.es")
+    assert done.returncode == 75
+    assert _one_line(done.stderr) == (
+        "ventanilla mail gate: cannot read the message: standard input is closed\n"
+    )
+    assert not InboundMessage.objects.exists()
+
+
+def test_a_missing_data_directory_exits_75_and_is_not_created(gate, tmp_path, mailbox, make_mail):
+    wrong = tmp_path / "hom"
+    done = gate(make_mail(), "--mailbox", "soporte@empresa.es", VENTANILLA_HOME=str(wrong))
+    assert done.returncode == 75
+    assert f"the data directory {wrong} does not exist" in _one_line(done.stderr)
+    assert not wrong.exists()
+    assert not InboundMessage.objects.exists()

@@ -31,9 +31,12 @@ def add_intake_parsers(sub: _SubParsersAction[CommandParser]) -> None:
 def run_intake(command: BaseCommand, options: dict[str, Any]) -> None:
     """Run ``gate`` or ``token``; ``gate`` exits with the sysexits status the MTA reads."""
     if options["action"] == "gate":
-        result = gate(sys.stdin.buffer, mailbox=options["mailbox"], sender=options["sender"])
+        # sys.stdin is None when the process was started with descriptor 0 closed.
+        stdin = getattr(sys.stdin, "buffer", None)
+        result = gate(stdin, mailbox=options["mailbox"], sender=options["sender"])
         if result.code != EX_OK:
-            command.stderr.write(f"ventanilla mail gate: {result.message}")
+            # One line for the MTA's log, whatever the exception text held.
+            command.stderr.write(f"ventanilla mail gate: {' '.join(result.message.split())}")
             raise SystemExit(result.code)
         return
     mailbox = mailbox_by_key(options["mailbox"])

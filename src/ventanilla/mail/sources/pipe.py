@@ -4,8 +4,9 @@ The exit status is the whole protocol with the MTA (sysexits.h, as Postfix ``pip
 ``local(8)`` read it; RT's ``rt-mailgate`` works the same way):
 
 * ``0`` once ``ingest_raw`` has returned, i.e. the bytes are committed;
-* ``75`` (EX_TEMPFAIL) whenever they could not be stored: database down, disk full, no such
-  mailbox (a configuration mistake an administrator can fix), any bug. The MTA keeps the
+* ``75`` (EX_TEMPFAIL) whenever they could not be stored: standard input closed or unreadable,
+  database down, disk full, no such mailbox or data directory (a configuration mistake an
+  administrator can fix), any bug. The MTA keeps the
   message and retries, so nothing is lost; a retry of stored bytes is a no-op (sha256);
 * ``65`` (EX_DATAERR) only for input no retry can ever make acceptable: empty input, or more
   bytes than the mailbox (or ``VENTANILLA_MAX_MESSAGE_BYTES``) accepts. The MTA bounces it.
@@ -37,14 +38,20 @@ class GateResult:
     message: str
 
 
-def gate(stream: BinaryIO, *, mailbox: str = "", sender: str = "") -> GateResult:
-    """Store the message on ``stream`` for ``mailbox`` (default: the first active one)."""
+def gate(stream: BinaryIO | None, *, mailbox: str = "", sender: str = "") -> GateResult:
+    """Store the message on ``stream`` for ``mailbox`` (default: the first active one).
+
+    ``stream`` None means there is no standard input at all (the MTA started us with it
+    closed): like every failure to read, that is a temporary failure, never "empty input".
+    """
     limit = settings.VENTANILLA_MAX_MESSAGE_BYTES
+    if stream is None:
+        return GateResult(EX_TEMPFAIL, "cannot read the message: standard input is closed")
     try:
         # Read one byte past the limit: enough to know it is too big, never the whole of it.
         raw = stream.read(limit + 1)
-    except OSError as exc:
-        return GateResult(EX_TEMPFAIL, f"cannot read the message: {exc}")
+    except Exception as exc:  # OSError, ValueError on a closed file...: never a traceback
+        return GateResult(EX_TEMPFAIL, f"cannot read the message: {type(exc).__name__}: {exc}")
     if not raw.strip():
         return GateResult(EX_DATAERR, "empty message")
     if len(raw) > limit:
