@@ -13,6 +13,7 @@ import logging
 import re
 from email.message import Message
 
+from ventanilla.mail.mime.charsets import decode_bytes
 from ventanilla.mail.mime.headers import first_str, header_index, safe_filename, unfolded
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,12 @@ def _header_params(
             getattr(header, "content_type", "") or getattr(header, "content_disposition", "")
         )
         params = {str(k).lower(): str(v) for k, v in header.params.items()}
-        if "\ufffd" in "".join(params.values()):
-            # The registry turned raw 8-bit bytes (a file name in the sender's charset)
-            # into U+FFFD; read the parameters from the raw value, decoded as a whole.
-            params.update(_compat_params(unfolded(raw[name][0]))[1])
+        if "\ufffd" in "".join(params.values()) or "*=" in str(raw[name][0]):
+            # The registry reads raw 8-bit bytes (a file name in the sender's charset) as
+            # U+FFFD, and RFC 2231 values without a usable charset (filename*=''%B1%A8)
+            # as latin-1: read the names again from the raw value with our charset rules.
+            names = _compat_params(unfolded(raw[name][0]))[1]
+            params.update({k: v for k, v in names.items() if k in ("filename", "name")})
     except Exception:  # the header registry can raise on malformed values
         value, params = _compat_params(unfolded(raw[name][0]))
     return _checked(name, value, params)
@@ -89,10 +92,26 @@ def _compat_params(raw: str) -> tuple[str, dict[str, str]]:
     params: dict[str, str] = {}
     try:
         for key, item in scratch.get_params(failobj=[])[1:]:
-            params[key.lower()] = email.utils.collapse_rfc2231_value(item).strip('"')
+            value: object = item  # typeshed says str; RFC 2231 values come as 3-tuples
+            text = _rfc2231_text(value) if isinstance(value, tuple) else str(value)
+            params[key.lower()] = email.utils.collapse_rfc2231_value(text).strip('"')
     except Exception:  # a parameter we cannot read is skipped
         log.debug("unreadable MIME parameters: %r", raw[:200])
     return raw.split(";", 1)[0], params
+
+
+def _rfc2231_text(item: tuple[str, str, str]) -> str:
+    """Decode an RFC 2231 extended value (charset, language, %-decoded text) to str.
+
+    Its charset may be empty or ``us-ascii`` over 8-bit bytes (RFC 2231 §4 lets senders
+    leave it out); those bytes are then decoded like any undeclared 8-bit text.
+    """
+    charset, _language, text = item
+    try:
+        data = text.encode("latin-1")  # email.utils.decode_params %-decodes as latin-1
+    except UnicodeEncodeError:
+        return text
+    return decode_bytes(data, charset or None)[0]
 
 
 def _checked(name: str, value: str, params: dict[str, str]) -> tuple[str, dict[str, str]]:

@@ -283,3 +283,42 @@ def test_spanish_raw_headers_in_a_thread_quoting_chinese_and_russian_mail():
     assert mail.sender is not None
     assert mail.sender.name == "María Nuñez"
     assert mail.subject == "Fwd: presupuesto del año"
+
+
+def attachment_mail(disposition: bytes, *, body_charset: str = "") -> bytes:
+    """A mail whose attachment has the given Content-Disposition line."""
+    label = f"; charset={body_charset}".encode() if body_charset else b""
+    return mail_bytes(
+        "From: a@example.com",
+        "Subject: fichero",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: text/plain" + label + b"\r\n\r\nok\r\n"
+        b"--b\r\nContent-Type: application/octet-stream\r\n" + disposition + b"\r\n\r\n"
+        b"xx\r\n--b--\r\n",
+    )
+
+
+def percent(text: str, encoding: str) -> bytes:
+    """RFC 2231 %-encoding of ``text`` in ``encoding``."""
+    return "".join(f"%{b:02X}" for b in text.encode(encoding)).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "charset", "body_charset"),
+    [
+        ("报价单.pdf", "gbk", "", ""),  # RFC 2231 §4 lets the charset be empty
+        ("Договор.doc", "koi8_r", "us-ascii", "koi8-r"),  # a label that cannot be right
+        ("見積書.pdf", "cp932", "", "shift_jis"),
+        ("presupuesto año.pdf", "cp1252", "", ""),  # Spanish keeps working
+    ],
+)
+def test_rfc2231_file_name_without_a_usable_charset(name, encoding, charset, body_charset):
+    value = percent(name, encoding)
+    disposition = b"Content-Disposition: attachment; filename*=" + charset.encode() + b"''"
+    raw = attachment_mail(disposition + value, body_charset=body_charset)
+    assert [a.filename for a in parse_message(raw).attachments] == [name]
+    # The same name split over RFC 2231 continuations (cut between two bytes).
+    cut = value.index(b"%", len(value) // 2)
+    split = disposition.replace(b"filename*=", b"filename*0*=") + value[:cut]
+    raw = attachment_mail(split + b";\r\n filename*1*=" + value[cut:], body_charset=body_charset)
+    assert [a.filename for a in parse_message(raw).attachments] == [name]
