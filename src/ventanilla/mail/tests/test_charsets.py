@@ -322,3 +322,29 @@ def test_rfc2231_file_name_without_a_usable_charset(name, encoding, charset, bod
     split = disposition.replace(b"filename*=", b"filename*0*=") + value[:cut]
     raw = attachment_mail(split + b";\r\n filename*1*=" + value[cut:], body_charset=body_charset)
     assert [a.filename for a in parse_message(raw).attachments] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Привет, мир", "koi8_r"),
+        ("Счёт на оплату", "cp1251"),
+        ("Договор.doc", "koi8_r"),
+        ("中文测试", "gbk"),
+        ("报价单.pdf", "gbk"),
+        ("會議通知", "big5"),
+        ("会議のお知らせ", "cp932"),
+        ("会議のお知らせ", "euc_jp"),
+        ("テスト", "cp932"),
+        ("회의 일정", "cp949"),
+        ("안녕하세요", "cp949"),
+        ("Τιμολόγιο Μαρτίου", "cp1253"),
+        ("Příliš žluťoučký kůň úpěl ďábelské ódy", "cp1250"),
+    ],
+)
+def test_detector_alone_on_short_strings(text, encoding):
+    from ventanilla.mail.mime.detect import detect, looks_western
+
+    data = text.encode(encoding)
+    assert not looks_western(data)
+    assert data.decode(detect(data) or "cp1252") == text
