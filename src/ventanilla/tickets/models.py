@@ -244,6 +244,10 @@ class Article(models.Model):
     html = models.TextField(_("sanitised HTML"), blank=True)
     sent_at = models.DateTimeField(_("date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    # What parsing had to salvage, shown on the article: {"too_complex": true,
+    # "hidden_parts": 9000} for a message too deep or wide to read in full, {"sender":
+    # "reply-to"} when the sender was not read from a well-formed From. Empty: nothing.
+    salvage = models.JSONField(_("salvage notes"), default=dict, blank=True)
     # The agent who wrote an outbound reply or a note (null for mail and system articles).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ventanilla.workspace.views import account, actions, auth, inbox, ticket
+from ventanilla.workspace.views import account, actions, auth, inbox, original, ticket
 
 app_name = "workspace"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("inbox/<slug:view>/", inbox.inbox, name="inbox"),
     path("t/<str:number>/", ticket.ticket_detail, name="ticket"),
     path("t/<str:number>/a/<int:article_id>/", ticket.article_body, name="article-body"),
+    path(
+        "t/<str:number>/a/<int:article_id>/original/",
+        original.article_original,
+        name="article-original",
+    ),
     path(
         "t/<str:number>/attachments/<int:attachment_id>/",
         ticket.attachment_download,

@@ -46,6 +46,7 @@ def run_pipeline(ctx: Context) -> None:
     apply_chain(ctx, registry.RAW_CHAIN)
     if not ctx.stopped:
         ctx.mail = parse_message(ctx.raw)
+        ctx.reasons.extend(ctx.mail.notes())  # what parsing salvaged, shown with the message
         apply_chain(ctx, registry.INBOUND_CHAIN)
         _run_handlers(ctx)
     log.debug(

@@ -12,6 +12,19 @@ def _addresses(items: list[Address]) -> list[dict[str, str]]:
     return [{"name": a.name, "email": a.email} for a in items]
 
 
+def _salvage(ctx: Context) -> dict[str, object]:
+    """What parsing had to salvage, for the notice on the article (``Article.salvage``)."""
+    mail = ctx.parsed
+    notes: dict[str, object] = {}
+    if mail.too_complex:
+        notes |= {"too_complex": True, "hidden_parts": mail.hidden_parts}
+    if mail.sender_repaired:
+        notes["sender"] = mail.sender_source
+    elif mail.sender is None and ctx.customer is not None:
+        notes["sender"] = "envelope"  # the customer handler fell back to the envelope sender
+    return notes
+
+
 class AppendArticle:
     """Create the inbound article: headers, text, new text and sanitised HTML."""
 
@@ -23,13 +36,14 @@ class AppendArticle:
         if ctx.ticket is None:
             return
         mail = ctx.parsed
+        fallback = ctx.customer.email if ctx.customer is not None else ""
         ctx.article = article_add(
             ticket=ctx.ticket,
             direction=ArticleDirection.IN,
             kind=str(ctx.kind),
             inbound=ctx.inbound,
             fields={
-                "sender_email": (mail.sender.email if mail.sender else "")[:320],
+                "sender_email": (mail.sender.email if mail.sender else fallback)[:320],
                 "sender_name": (mail.sender.name if mail.sender else "")[:200],
                 "to": _addresses(mail.to),
                 "cc": _addresses(mail.cc),
@@ -40,5 +54,6 @@ class AppendArticle:
                 "new_text": ctx.body.new_text,
                 "html": ctx.body.html,
                 "sent_at": mail.date,
+                "salvage": _salvage(ctx),
             },
         )

@@ -24,6 +24,8 @@ class ResolveCustomer:
         if not address or "@" not in address:
             ctx.stop(Outcome.QUARANTINED, "no sender address (From and envelope sender empty)")
             return
+        if sender is None:
+            ctx.reasons.append("sender repaired (envelope)")  # no header had an address
         ctx.customer = customer_upsert_from_mail(
             email=address, name=sender.name if sender else "", language=ctx.language
         )
