@@ -284,6 +284,10 @@ class OutboundMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Set while a worker is sending the row (``outbound/send.py``): its lease, renewed every
+    # few seconds while the SMTP conversation lasts; null otherwise. A lease left to expire
+    # means the worker died, and the row is sent again as soon as it does.
+    leased_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -3,16 +3,23 @@
 Sending happens in three short steps, never inside one long transaction:
 
 1. **claim** (a row lock; ``SKIP LOCKED`` on PostgreSQL, SQLite's IMMEDIATE transactions
-   serialise writers): check the row is ``queued`` and due, count the attempt and set
-   ``next_attempt_at`` a lease ahead, so no other worker picks it up while we talk SMTP;
+   serialise writers): check the row is ``queued`` and due, count the attempt and take a
+   short lease (``leased_until``, also moving ``next_attempt_at`` past it), so no other
+   worker picks it up while we talk SMTP;
 2. **transmit** with no transaction open: holding a write transaction across network I/O
-   would lock the whole SQLite database (and with it mail intake) for up to the SMTP timeout;
+   would lock the whole SQLite database (and with it mail intake) for up to the SMTP
+   timeout. Meanwhile a heartbeat thread renews the lease every ``HEARTBEAT_SECONDS``,
+   however long the conversation lasts;
 3. **record** the outcome: ``sent``; or a temporary failure with exponential backoff; or a
    permanent failure (``failed``, shown in the admin).
 
 A row is never sent twice by two workers (the claim), nor again once ``sent``. Like every
-mail system, the one gap left is a crash between the relay's "250" and step 3: the row is
-then sent once more after the lease, which is better than losing the mail.
+mail system, the one gap left is a worker killed between the relay's "250" and step 3: the
+relay has the mail, our row still says ``queued``. Nobody renews the lease then, so it
+lapses within ``LEASE_SECONDS``, and the outbox sweep, which watches the leases ending
+before its next run (``lease.outbound_leases_ending``), sends the row again within a minute of
+the crash: the same bytes with the same Message-ID, so the recipient's client can tell
+the one duplicate apart (RFC 5322 §3.6.4). A duplicate is better than a lost mail.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from django.utils import timezone
 
 from ventanilla.config import Relay
 from ventanilla.mail.models import OutboundMessage, OutboundState
+from ventanilla.mail.outbound import lease
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Ticket
 
@@ -41,8 +49,6 @@ log = logging.getLogger(__name__)
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 3600
 MAX_ATTEMPTS = 30
-# Longer than any SMTP conversation (each socket operation is bounded by the relay timeout).
-LEASE_SECONDS = 900
 # A delayed task may fire a little before the stored time (clock skew between processes).
 DUE_TOLERANCE_SECONDS = 5
 
@@ -91,7 +97,8 @@ def outbound_deliver(*, outbound_id: int) -> str:
     if row is None:
         return "skipped"
     try:
-        refused = _transmit(row, settings.VENTANILLA_RELAY)
+        with lease.Heartbeat(row):
+            refused = _transmit(row, settings.VENTANILLA_RELAY)
     except TemporaryDeliveryError as exc:
         return _record_temporary(row, str(exc))
     except PermanentDeliveryError as exc:
@@ -114,8 +121,8 @@ def _claim(outbound_id: int) -> OutboundMessage | None:
     if row.next_attempt_at and row.next_attempt_at > now + timedelta(seconds=DUE_TOLERANCE_SECONDS):
         return None  # backing off, or leased by a worker that is sending it now
     row.attempts += 1
-    row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
-    row.save(update_fields=["attempts", "next_attempt_at"])
+    row.leased_until = row.next_attempt_at = now + timedelta(seconds=lease.LEASE_SECONDS)
+    row.save(update_fields=["attempts", "next_attempt_at", "leased_until"])
     return row
 
 
@@ -214,6 +221,7 @@ def _record_sent(row: OutboundMessage, refused: dict[str, tuple[int, bytes]]) ->
         state=OutboundState.SENT,
         sent_at=timezone.now(),
         next_attempt_at=None,
+        leased_until=None,
         last_error=note if refused else "",
     )
     return OutboundState.SENT
@@ -226,7 +234,9 @@ def _record_temporary(row: OutboundMessage, error: str) -> str:
         return _record_permanent(row, f"gave up after {row.attempts} attempts; last: {error}")
     delay = retry_delay(row.attempts)
     OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
-        next_attempt_at=timezone.now() + timedelta(seconds=delay), last_error=error[:5000]
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        leased_until=None,
+        last_error=error[:5000],
     )
     log.info("outbound %s: temporary failure, retry in %.0f s: %s", row.pk, delay, error)
     outbound_id = row.pk
@@ -238,7 +248,7 @@ def _record_temporary(row: OutboundMessage, error: str) -> str:
 def _record_permanent(row: OutboundMessage, error: str) -> str:
     log.warning("outbound %s failed permanently: %s", row.pk, error)
     updated = OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
-        state=OutboundState.FAILED, next_attempt_at=None, last_error=error[:5000]
+        state=OutboundState.FAILED, next_attempt_at=None, leased_until=None, last_error=error[:5000]
     )
     # On the ticket too: the agents must learn that the customer did not get this mail.
     ticket = Ticket.objects.filter(pk=row.ticket_id).first() if row.ticket_id else None

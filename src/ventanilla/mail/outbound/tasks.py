@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from ventanilla.mail.outbound import send
+from ventanilla.mail.outbound import lease, send
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +35,25 @@ def outbox_send_many(outbound_ids: list[int]) -> list[str]:
     return states
 
 
+# How often huey runs periodic tasks (its scheduler checks once a minute, and at start-up).
+SWEEP_SECONDS = 60
+
+
 @db_periodic_task(crontab(minute="*"))
 @lock_task("outbox-flush")
 def outbox_flush() -> int:
     """Send every queued row that is due: delayed retries, and tasks lost with a worker.
 
     The delayed ``outbox_send`` tasks normally do this; the sweep makes the outbox table,
-    not the task queue, the source of truth (a lost queue loses no mail).
+    not the task queue, the source of truth (a lost queue loses no mail). A lease that ends
+    before the next run gets an ``outbox_send`` at that moment: if its worker died while
+    sending, the row goes again within a minute of the crash instead of at the run after.
     """
     count = 0
     for outbound_id in send.outbound_due():
         if send.outbound_deliver(outbound_id=outbound_id) != "skipped":
             count += 1
+    for outbound_id, seconds in lease.outbound_leases_ending(within_seconds=SWEEP_SECONDS):
+        # One second past the end: the claim then sees the lapsed lease as due.
+        outbox_send.schedule((outbound_id,), delay=seconds + 1)
     return count
