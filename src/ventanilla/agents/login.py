@@ -6,6 +6,8 @@ address is locked, even the right password is refused, so guessing cannot confir
 They are enforced by the authentication backend (``RateLimitedModelBackend``), not by one
 form: every caller of ``django.contrib.auth.authenticate`` (the workspace login, the admin
 login, any form added later) counts its failures in the same rows and obeys the same lock.
+Each attempt claims its row before the password is tested (``login_attempt_reserve``), so
+guesses sent in parallel cannot all slip in before the first failure is written.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
@@ -72,6 +74,27 @@ def login_failure_record(*, username: str, ip: str | None) -> LoginAttempt:
     return LoginAttempt.objects.create(username=username.strip().lower()[:150], ip=ip or None)
 
 
+def login_attempt_reserve(*, username: str, ip: str | None) -> LoginAttempt | None:
+    """Claim one attempt of the allowance before a password is tested; None when none is left.
+
+    The row is written (and committed) first, counted as a failure until the password proves
+    right. Then the rows are counted again, this attempt included: guesses sent in parallel
+    each see the others' committed rows, so at most the allowance of them goes on to test a
+    password (of any group of more, the one committed last counts them all). A claim past
+    the allowance is withdrawn: it tested nothing.
+    """
+    attempt = login_failure_record(username=username, ip=ip)
+    now = timezone.now()
+    recent = _recent(now)
+    over = recent.filter(username=attempt.username).count() > MAX_PER_USERNAME
+    if ip and not over:
+        over = recent.filter(ip=ip).count() > MAX_PER_IP
+    if over:
+        attempt.delete()
+        return None
+    return attempt
+
+
 @transaction.atomic
 def login_success_record(*, username: str) -> int:
     """Forget the failures of ``username`` after a successful login; return how many."""
@@ -104,6 +127,12 @@ class RateLimitedModelBackend(ModelBackend):
     tests no password, so it is not recorded and does not push the lock further out.
     """
 
+    def _refuse(self, request: HttpRequest | None, username: str, ip: str | None) -> NoReturn:
+        lock = login_lock(username=username, ip=ip)
+        if request is not None:
+            setattr(request, REQUEST_LOCK_ATTRIBUTE, lock if lock.locked else LoginLock(True, 1))
+        raise PermissionDenied("too many failed logins")
+
     def authenticate(
         self,
         request: HttpRequest | None,
@@ -117,15 +146,13 @@ class RateLimitedModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         ip = client_ip(request)
-        lock = login_lock(username=username, ip=ip)
-        if lock.locked:
-            if request is not None:
-                setattr(request, REQUEST_LOCK_ATTRIBUTE, lock)
-            raise PermissionDenied("too many failed logins")
+        if login_lock(username=username, ip=ip).locked:
+            self._refuse(request, username, ip)
+        if login_attempt_reserve(username=username, ip=ip) is None:
+            self._refuse(request, username, ip)
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            login_failure_record(username=username, ip=ip)
-        else:
+        if user is not None:
+            # The reserved row goes with the other failures of this username.
             login_success_record(username=username)
         return user
 

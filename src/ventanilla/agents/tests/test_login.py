@@ -7,9 +7,12 @@ and a locked account is refused everywhere, even with the right password.
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -131,3 +134,42 @@ def test_async_authenticate_is_limited_too(adan):
 
     assert asyncio.run(attempts()) is None
     assert LoginAttempt.objects.filter(username="adan").count() == MAX_PER_USERNAME
+
+
+class SlowHasher(PBKDF2PasswordHasher):
+    """A hash that takes a noticeable time, like argon2 in production (the race window)."""
+
+    iterations = 300_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_cannot_outrun_the_limit(settings, make_agent):
+    """Guesses fired at once each test a password only if the allowance is not used up."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.SlowHasher"]
+    make_agent("adan", role="admin")
+    guesses = 3 * MAX_PER_USERNAME
+    start = threading.Barrier(guesses)
+    results: list[object] = []
+
+    def guess(i: int) -> None:
+        request = RequestFactory().post("/admin/login/", REMOTE_ADDR=f"198.51.100.{i + 1}")
+        start.wait()
+        try:
+            results.append(authenticate(request, username="adan", password=f"wrong{i}"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [None] * guesses
+    # Each row is one password actually tested; the rest were refused untested (two claims
+    # that see each other over the allowance may both withdraw: fewer tests, never more).
+    tested = LoginAttempt.objects.filter(username="adan").count()
+    assert 1 <= tested <= MAX_PER_USERNAME
+    for _ in range(MAX_PER_USERNAME - tested):
+        assert authenticate(None, username="adan", password="wrong") is None
+    assert LoginAttempt.objects.filter(username="adan").count() == MAX_PER_USERNAME
+    assert authenticate(None, username="adan", password=PASSWORD) is None  # locked now
