@@ -39,7 +39,9 @@ def test_every_stdlib_part_has_its_byte_range(raw):
     for part in parts:
         span = found[id(part)]
         if not part.is_multipart():
-            body = part.get_payload().encode("ascii", "surrogateescape").replace(b"\r\n", b"\n")
+            payload = part.get_payload()
+            assert isinstance(payload, str)
+            body = payload.encode("ascii", "surrogateescape").replace(b"\r\n", b"\n")
             ours = raw[span.body : span.end].replace(b"\r\n", b"\n")
             # At the end of input with no close delimiter the stdlib drops the last line
             # break too; the slice keeps the bytes as they are.
