@@ -140,3 +140,41 @@ def test_migration_fills_fingerprints_of_stored_mail(deliver, make_mail):
     copy = deliver(b"Received: from mx3\n" + bytes(old.raw), send_ack=False)
     assert copy.state == InboundState.DUPLICATE
     assert copy.content_sha256 == old_fingerprint
+
+
+def test_mail_dropped_by_the_old_rule_goes_to_quarantine_and_reprocesses(deliver, make_mail):
+    """Before fingerprints, another text with a known Message-ID was called a duplicate."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from ventanilla.mail.models import InboundMessage
+    from ventanilla.mail.services import inbound_process, inbound_requeue
+
+    first = deliver(make_mail(message_id="<viejo@cliente.es>"), send_ack=False)
+    copy = deliver(b"Received: from mx2\n" + bytes(first.raw), send_ack=False)
+    other = deliver(
+        make_mail(message_id="<viejo@cliente.es>", body="Y además falla la VPN.\n"),
+        send_ack=False,
+    )
+    # As the old rule left them: both duplicates, no fingerprints, one text never seen.
+    InboundMessage.objects.filter(pk__in=[copy.pk, other.pk]).update(state="duplicate", ticket=None)
+    Article.objects.filter(inbound=other).delete()
+    InboundMessage.objects.update(content_sha256="")
+    import_module("ventanilla.mail.migrations.0006_inbound_content_sha256").fill_fingerprints(
+        apps, None
+    )
+    import_module(
+        "ventanilla.mail.migrations.0008_quarantine_misjudged_duplicates"
+    ).quarantine_misjudged(apps, None)
+    states = dict(InboundMessage.objects.values_list("pk", "state"))
+    assert states == {
+        first.pk: InboundState.PROCESSED,
+        copy.pk: InboundState.DUPLICATE,
+        other.pk: InboundState.QUARANTINED,
+    }
+    assert "reprocess" in InboundMessage.objects.get(pk=other.pk).error
+    assert inbound_requeue(inbound_id=other.pk)
+    assert inbound_process(inbound_id=other.pk) == InboundState.PROCESSED
+    assert "falla la VPN" in Article.objects.get(inbound_id=other.pk).text
+    assert Article.objects.get(inbound_id=other.pk).ticket_id == first.ticket_id
