@@ -161,3 +161,15 @@ def test_a_chunked_body_over_the_limit_or_another_coding_is_refused(server, make
         sock.sendall(_head(token, Transfer_Encoding="gzip, chunked") + b"0\r\n\r\n")
         assert _response(sock).status == 501
     assert not InboundMessage.objects.exists()
+
+
+def test_transfer_encoding_wins_over_content_length_and_the_connection_closes(server, make_mail):
+    port, token = server()
+    raw = make_mail()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        head = _head(token, Content_Length="5", Transfer_Encoding="chunked")
+        sock.sendall(head + _chunked(raw))
+        assert _response(sock).status == 202
+        # RFC 9112 §6.3: both framings at once may be request smuggling; close after answering.
+        assert sock.recv(1) == b""
+    assert bytes(InboundMessage.objects.get().raw) == raw

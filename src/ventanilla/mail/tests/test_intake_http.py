@@ -186,3 +186,24 @@ def test_token_command_prints_a_token_once_and_stores_its_hash(mailbox):
     assert len(printed) >= 43  # token_urlsafe(32)
     mailbox.refresh_from_db()
     assert mailbox.intake_token_sha256 == hashlib.sha256(printed.encode()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_a_body_the_wsgi_server_decoded_without_a_length_is_read(rf, token, make_mail):
+    """gunicorn decodes a chunked body and passes no CONTENT_LENGTH, only an ending stream."""
+    from ventanilla.mail.views import intake
+
+    raw = make_mail()
+    request = rf.generic("POST", URL)
+    request.META.pop("CONTENT_LENGTH", None)
+    request.META.update(
+        {
+            "CONTENT_TYPE": "message/rfc822",
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "wsgi.input": io.BytesIO(raw),
+            "wsgi.input_terminated": True,
+        }
+    )
+    response = intake(request, key="soporte@empresa.es")
+    assert response.status_code == 202
+    assert bytes(InboundMessage.objects.get().raw) == raw
