@@ -157,3 +157,20 @@ def test_data_that_stalls_past_the_data_timeout_is_dropped_unstored(mailbox, mak
     assert said.startswith(b"421 4.4.2"), said
     assert waited < 3, waited
     assert not InboundMessage.objects.exists()
+
+
+def test_a_slow_store_after_the_final_dot_is_waited_for(mailbox, make_mail, monkeypatch):
+    from ventanilla.mail import ingest
+
+    def slow(mails, **kwargs):
+        time.sleep(2)  # a database that takes its time: four data timeouts
+        return ingest.ingest_raw_many(mails, **kwargs)
+
+    monkeypatch.setattr("ventanilla.mail.sources.group_commit.ingest_raw_many", slow)
+    listener = start_smtp_listener("127.0.0.1", 0, command_timeout=0.5, data_timeout=0.5)
+    try:
+        with smtplib.SMTP("127.0.0.1", listener.port, timeout=30) as smtp:
+            smtp.sendmail("ana@cliente.es", [MAILBOX], crlf(make_mail()))
+    finally:
+        listener.stop()
+    assert InboundMessage.objects.count() == 1

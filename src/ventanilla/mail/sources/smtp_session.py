@@ -15,8 +15,9 @@ Who may hold a connection, and for how long:
 * ``data_timeout``: during DATA, the longest silence between two packets, not a bound on the
   whole transfer. Each packet restarts it, so a 40 MB message on a slow link still arrives;
   the default of 180 s is RFC 5321 §4.5.3.2.5's "data block" time. While the message is being
-  stored (after the final dot) no timer runs out: the client waits up to 10 minutes for that
-  reply (§4.5.3.2.6) and our storage has its own database timeouts.
+  stored (after the final dot) the connection is kept for up to 10 minutes, the time the
+  client waits for that reply (§4.5.3.2.6); our storage normally answers within its own
+  database timeouts, long before.
 
 On a timeout the client gets ``421 4.4.2`` before the connection is closed (RFC 5321 §4.5.3.2,
 RFC 3463 "bad connection"); it keeps its message and retries later.
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 TOO_BUSY = "421 4.3.2 Too many connections, try again later"
 TOO_MANY_FROM_YOU = "421 4.7.0 Too many connections from your address, try again later"
 TIMED_OUT = "421 4.4.2 {} Error: timeout exceeded"
+STORAGE_WAIT = 600.0  # seconds: RFC 5321 §4.5.3.2.6, the client's wait for the final reply
 
 
 @dataclass
@@ -104,6 +106,7 @@ class SessionCap(SMTP):
     """
 
     _in_data = False
+    _storage_waits = 0
 
     @property
     def limits(self) -> SessionLimits:
@@ -141,6 +144,7 @@ class SessionCap(SMTP):
         reader_state["_limit"] = data_limit
         self.line_length_limit = data_limit
         self._in_data = True
+        self._storage_waits = 0
         try:
             await super().smtp_DATA(arg)
         finally:
@@ -158,8 +162,10 @@ class SessionCap(SMTP):
 
     def _timeout_cb(self) -> None:
         envelope = self.envelope
-        if self._in_data and envelope is not None and envelope.original_content is not None:
+        storing = self._in_data and envelope is not None and envelope.original_content is not None
+        if storing and self._storage_waits < STORAGE_WAIT / self.limits.data_timeout:
             # The whole message is here and being stored: the client waits for our reply.
+            self._storage_waits += 1
             self._reset_timeout(self.limits.data_timeout)
             return
         if self.transport is not None and not self.transport.is_closing():
