@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from io import StringIO
 
 import pytest
@@ -9,7 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from ventanilla.mail.imap_services import imap_accounts_enabled
 from ventanilla.mail.models import ImapAccount, InboundMessage
+from ventanilla.mail.sources import imap_loop
 from ventanilla.mail.sources.imap_loop import poll_due
 
 PASSWORD = "Contraseña-de-IMAP-9876"
@@ -141,3 +145,27 @@ def test_migration_encrypts_clear_text_and_reverses(keys):
         }
     finally:
         MigrationExecutor(connection).migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_survives_a_password_no_key_opens(account, keys):
+    """``mail idle`` compares accounts by ciphertext: an unreadable password stops nothing."""
+    keys.SECRET_KEY = NEW_KEY
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            imap_loop.idle_forever(
+                lambda: imap_accounts_enabled(idle_only=True), stop, rescan_seconds=0.2
+            )
+        except Exception as exc:
+            errors.append(exc)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    time.sleep(1.0)  # several rescans, the watcher failing to log in meanwhile
+    stop.set()
+    runner.join(15)
+    assert not runner.is_alive()
+    assert errors == []
