@@ -29,18 +29,28 @@ _TOKEN_RE = re.compile(
 )
 
 
-def _hmac16(message: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:16]
+def _keys() -> list[str]:
+    """The current secret key, then the retired ones still trusted for checking.
+
+    Mail we sent before a key rotation is still answered afterwards: Django's own
+    ``SECRET_KEY_FALLBACKS`` lets old tokens verify, while new ones use the current key.
+    """
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
 
 
-def _signature(number: str, nonce: str) -> str:
-    return _hmac16(f"ventanilla:{number}.{nonce}")
+def _hmac16(message: str, key: str | None = None) -> str:
+    secret = (settings.SECRET_KEY if key is None else key).encode()
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _recipient_signature(number: str, nonce: str, recipient: str) -> str:
+def _signature(number: str, nonce: str, key: str | None = None) -> str:
+    return _hmac16(f"ventanilla:{number}.{nonce}", key)
+
+
+def _recipient_signature(number: str, nonce: str, recipient: str, key: str | None = None) -> str:
     # Its own prefix: a ticket signature can never be passed off as a recipient one.
-    return _hmac16(f"ventanilla-recipient:{number}.{nonce}.{normalise_address(recipient)}")
+    bound = f"ventanilla-recipient:{number}.{nonce}.{normalise_address(recipient)}"
+    return _hmac16(bound, key)
 
 
 def normalise_address(address: str) -> str:
@@ -91,7 +101,7 @@ def ticket_number_from_message_id(message_id: str) -> str | None:
     if not match:
         return None
     number, nonce, sig, _recipient_sig = match.groups()
-    if not hmac.compare_digest(sig, _signature(number, nonce)):
+    if not any(hmac.compare_digest(sig, _signature(number, nonce, key)) for key in _keys()):
         return None
     return number
 
@@ -106,10 +116,10 @@ def ticket_number_for_recipient(message_id: str, recipient: str) -> str | None:
     if not match or match[4] is None or not recipient.strip():
         return None
     number, nonce, sig, recipient_sig = match.groups()
-    expected = _recipient_signature(number, nonce, recipient)
-    if not (
-        hmac.compare_digest(sig, _signature(number, nonce))
-        and hmac.compare_digest(recipient_sig, expected)
-    ):
-        return None
-    return str(number)
+    for key in _keys():
+        expected = _recipient_signature(number, nonce, recipient, key)
+        if hmac.compare_digest(sig, _signature(number, nonce, key)) and hmac.compare_digest(
+            recipient_sig, expected
+        ):
+            return str(number)
+    return None

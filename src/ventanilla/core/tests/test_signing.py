@@ -107,3 +107,22 @@ def test_recipient_ids_are_unique():
 def test_normalise_address():
     assert normalise_address(" <Ana@Empresa.ES.> ") == "ana@empresa.es"
     assert normalise_address("josé@correo.españa.es") == "josé@correo.xn--espaa-rta.es"
+
+
+def test_ids_signed_before_a_key_rotation_still_verify(settings):
+    old_key = settings.SECRET_KEY
+    ticket_mid = make_message_id(ticket_number="SOP-2026-00042", domain="empresa.es")
+    agent_mid = make_recipient_message_id(
+        ticket_number="SOP-2026-00042", recipient="ana@empresa.es", domain="empresa.es"
+    )
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    assert ticket_number_from_message_id(ticket_mid) is None  # retired key, not trusted
+    assert ticket_number_for_recipient(agent_mid, "ana@empresa.es") is None
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert ticket_number_from_message_id(ticket_mid) == "SOP-2026-00042"
+    assert ticket_number_for_recipient(agent_mid, "ana@empresa.es") == "SOP-2026-00042"
+    assert ticket_number_for_recipient(agent_mid, "tom@empresa.es") is None
+    # New ids use the current key only.
+    new_mid = make_message_id(ticket_number="SOP-2026-00043", domain="empresa.es")
+    settings.SECRET_KEY_FALLBACKS = []
+    assert ticket_number_from_message_id(new_mid) == "SOP-2026-00043"
