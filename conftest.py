@@ -85,7 +85,7 @@ def make_mail() -> Callable[..., bytes]:
 @pytest.fixture
 def deliver(mailbox):
     """Return a function that ingests bytes as SMTP mail to the mailbox and processes them."""
-    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.intake.ingest import ingest_raw
     from ventanilla.mail.models import InboundMessage
 
     def _deliver(raw: bytes, *, send_ack: bool = True, source: str = "smtp") -> InboundMessage:
@@ -108,9 +108,9 @@ def make_ctx(mailbox):
 
     For unit tests of one rule or handler: nothing but parsing has run on the context.
     """
-    from ventanilla.mail.ingest import ingest_raw
-    from ventanilla.mail.parsing import parse_message
-    from ventanilla.mail.pipeline.context import Context
+    from ventanilla.intake.ingest import ingest_raw
+    from ventanilla.parse.parsing import parse_message
+    from ventanilla.pipeline.context import Context
 
     def _make(raw: bytes, *, envelope_from: str = ""):
         inbound = ingest_raw(

@@ -133,9 +133,9 @@ def child_smtp(clients: int, messages: int, db_threads: int) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
 
+    from ventanilla.intake.smtp import start_smtp_listener
     from ventanilla.mail.models import InboundMessage
     from ventanilla.mail.services import mailbox_create
-    from ventanilla.mail.sources.smtp import start_smtp_listener
 
     call_command("migrate", verbosity=0)
     mailbox_create(name="Soporte", address=MAILBOX, prefix="SOP")

@@ -123,9 +123,9 @@ def _child(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from ventanilla.intake.imap_loop import poll_accounts
     from ventanilla.mail.models import ImapAccount, InboundMessage
     from ventanilla.mail.services import mailbox_create
-    from ventanilla.mail.sources.imap_loop import poll_accounts
 
     box = mailbox_create(name="Soporte", address=MAILBOX, prefix="SOP")
     account = ImapAccount.objects.create(

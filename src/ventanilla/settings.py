@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ventanilla.mail",
     "ventanilla.tickets",
     "ventanilla.workspace",
+    "ventanilla.ops",
 ]
 
 MIDDLEWARE = [

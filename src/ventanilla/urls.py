@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ventanilla.agents.login_forms import RateLimitedAdminAuthenticationForm
-from ventanilla.mail.health_view import healthz
+from ventanilla.ops.health_view import healthz
 
 # The admin's login goes through the same limiter as the workspace's (the auth backend);
 # this form only tells a locked user for how long.
@@ -13,6 +13,6 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("", include("ventanilla.mail.urls")),
+    path("", include("ventanilla.intake.urls")),
     path("", include("ventanilla.workspace.urls")),
 ]

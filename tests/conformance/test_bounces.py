@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from tests.conformance.conftest import corpus_path, record_score
-from ventanilla.mail.dsn import is_hard
 from ventanilla.mail.models import InboundMessage, Mailbox
-from ventanilla.mail.parsing import parse_message
-from ventanilla.mail.pipeline.context import Bounce, Context
-from ventanilla.mail.pipeline.rules.auto_submitted import AutoSubmitted
-from ventanilla.mail.pipeline.rules.bounce import BounceRule
+from ventanilla.parse.dsn import is_hard
+from ventanilla.parse.parsing import parse_message
+from ventanilla.pipeline.context import Bounce, Context
+from ventanilla.pipeline.rules.auto_submitted import AutoSubmitted
+from ventanilla.pipeline.rules.bounce import BounceRule
 
 pytestmark = pytest.mark.conformance
 

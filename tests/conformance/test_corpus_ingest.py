@@ -75,9 +75,9 @@ def _reason(error: str) -> str:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("folder_name", sorted(FOLDERS))
 def test_corpus_ingest(folder_name, mailbox):
-    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.intake.ingest import ingest_raw
     from ventanilla.mail.models import InboundMessage, InboundState
-    from ventanilla.mail.services import inbound_process
+    from ventanilla.pipeline.services import inbound_process
 
     messages = corpus_messages(corpus_path(folder_name))
     assert messages, folder_name
@@ -125,7 +125,7 @@ def _summary(mail):
 @pytest.mark.conformance
 def test_line_endings_do_not_change_the_parse():
     """sisimai's dos/ (CRLF) and mac/ (CR only) copies must parse like their bsd/ (LF) twin."""
-    from ventanilla.mail.parsing import parse_message
+    from ventanilla.parse.parsing import parse_message
 
     maildir = corpus_path("bounce-sisimai", "maildir")
     compared, differ = 0, []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 
 from tests.conformance.conftest import corpus_path, record_score
-from ventanilla.mail.parsing import parse_message
+from ventanilla.parse.parsing import parse_message
 
 ENCLOSED_FLOOR = 1.0  # share of message/* attachments sliced from the input
 

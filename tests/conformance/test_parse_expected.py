@@ -24,7 +24,7 @@ from collections import Counter
 import pytest
 
 from tests.conformance.conftest import corpus_path, record_score
-from ventanilla.mail.parsing import header_str, parse_message
+from ventanilla.parse.parsing import header_str, parse_message
 
 PHP_FLOOR_ALL_PASS = 1.0  # share of the 24 scorable messages where every check passes
 PHP_FLOOR_FIELD = 1.0

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from tests.conformance.conftest import corpus_path, record_score
-from ventanilla.mail.html import html_to_text
-from ventanilla.mail.quotes import split_reply
+from ventanilla.parse.html import html_to_text
+from ventanilla.parse.quotes import split_reply
 
 pytestmark = pytest.mark.conformance
 

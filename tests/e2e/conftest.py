@@ -88,7 +88,7 @@ def relay(settings, sink):
 @pytest.fixture
 def smtp_listener(relay):
     """Our SMTP listener on a free port, with the outbox relaying to the sink."""
-    from ventanilla.mail.sources.smtp import start_smtp_listener
+    from ventanilla.intake.smtp import start_smtp_listener
 
     listener = start_smtp_listener("127.0.0.1", 0)
     yield listener

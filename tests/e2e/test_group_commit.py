@@ -11,10 +11,10 @@ import threading
 
 import pytest
 
-from ventanilla.mail import ingest
+from ventanilla.intake import ingest
+from ventanilla.intake.smtp import start_smtp_listener
 from ventanilla.mail.models import InboundMessage
 from ventanilla.mail.selectors import mailbox_size_limit_cached, mailboxes_cached
-from ventanilla.mail.sources.smtp import start_smtp_listener
 
 from .conftest import crlf
 
@@ -33,7 +33,7 @@ def groups(monkeypatch) -> list[int]:
         sizes.append(len(mails))
         return real(mails, **kwargs)
 
-    monkeypatch.setattr("ventanilla.mail.sources.group_commit.ingest_raw_many", spy)
+    monkeypatch.setattr("ventanilla.intake.group_commit.ingest_raw_many", spy)
     return sizes
 
 

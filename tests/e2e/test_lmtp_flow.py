@@ -19,10 +19,10 @@ import subprocess
 import pytest
 from django.db import connection
 
+from ventanilla.intake.lmtp import start_lmtp_listener
+from ventanilla.intake.smtp import start_smtp_listener
 from ventanilla.mail.models import InboundMessage, Mailbox
 from ventanilla.mail.services import mailbox_create
-from ventanilla.mail.sources.lmtp import start_lmtp_listener
-from ventanilla.mail.sources.smtp import start_smtp_listener
 
 from .conftest import crlf
 

@@ -65,7 +65,7 @@ def test_lmtpd_stores_mail_and_stops_on_sigterm(tmp_path, mailbox, make_mail):
 
 
 def test_run_starts_the_lmtp_listener_only_when_configured(settings):
-    from ventanilla.core.management.commands.run import _children
+    from ventanilla.ops.management.commands.run import _children
 
     settings.VENTANILLA_LMTP_LISTEN = ""
     assert [c.name for c in _children("127.0.0.1:8000", "127.0.0.1:2525")] == [

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
+from ventanilla.intake.lmtp import start_lmtp_listener
 from ventanilla.mail.models import InboundMessage
-from ventanilla.mail.sources.lmtp import start_lmtp_listener
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -279,7 +279,7 @@ def test_demo_applies_the_password_from_the_environment(settings, tmp_path, monk
 
 
 def test_listen_addresses_are_parsed():
-    from ventanilla.mail.sources.smtp import parse_listen
+    from ventanilla.intake.smtp import parse_listen
 
     assert parse_listen("127.0.0.1:2525") == ("127.0.0.1", 2525)
     assert parse_listen("[::1]:8000") == ("::1", 8000)

@@ -10,9 +10,9 @@ import socket
 
 import pytest
 
+from ventanilla.intake.lmtp import start_lmtp_listener
+from ventanilla.intake.smtp import start_smtp_listener
 from ventanilla.mail.models import InboundMessage
-from ventanilla.mail.sources.lmtp import start_lmtp_listener
-from ventanilla.mail.sources.smtp import start_smtp_listener
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -16,8 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from ventanilla.core.signing import ticket_number_from_message_id
+from ventanilla.intake.smtp import start_smtp_listener
 from ventanilla.mail.models import InboundMessage, InboundState
-from ventanilla.mail.sources.smtp import start_smtp_listener
 from ventanilla.tickets.models import ArticleKind, Ticket
 
 from .conftest import crlf

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
+from ventanilla.intake.lmtp import start_lmtp_listener
+from ventanilla.intake.smtp import start_smtp_listener
 from ventanilla.mail.models import InboundMessage
-from ventanilla.mail.sources.lmtp import start_lmtp_listener
-from ventanilla.mail.sources.smtp import start_smtp_listener
 
 from .conftest import crlf
 
@@ -160,13 +160,13 @@ def test_data_that_stalls_past_the_data_timeout_is_dropped_unstored(mailbox, mak
 
 
 def test_a_slow_store_after_the_final_dot_is_waited_for(mailbox, make_mail, monkeypatch):
-    from ventanilla.mail import ingest
+    from ventanilla.intake import ingest
 
     def slow(mails, **kwargs):
         time.sleep(2)  # a database that takes its time: four data timeouts
         return ingest.ingest_raw_many(mails, **kwargs)
 
-    monkeypatch.setattr("ventanilla.mail.sources.group_commit.ingest_raw_many", slow)
+    monkeypatch.setattr("ventanilla.intake.group_commit.ingest_raw_many", slow)
     listener = start_smtp_listener("127.0.0.1", 0, command_timeout=0.5, data_timeout=0.5)
     try:
         with smtplib.SMTP("127.0.0.1", listener.port, timeout=30) as smtp:

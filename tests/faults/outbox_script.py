@@ -21,7 +21,7 @@ MAILBOX = "soporte@empresa.es"
 
 def mail() -> None:
     """Create the mailbox if needed and store one customer mail (processed by the worker)."""
-    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.intake.ingest import ingest_raw
     from ventanilla.mail.models import Mailbox
     from ventanilla.mail.services import mailbox_create
 

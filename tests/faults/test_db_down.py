@@ -22,8 +22,8 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
+from ventanilla.intake.smtp import start_smtp_listener
 from ventanilla.mail.models import InboundMessage, InboundState
-from ventanilla.mail.sources.smtp import start_smtp_listener
 from ventanilla.tickets.models import Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from ventanilla.config import Relay
 from ventanilla.mail.models import OutboundMessage, OutboundState
-from ventanilla.mail.outbound.send import BASE_DELAY_SECONDS
-from ventanilla.mail.outbound.tasks import outbox_flush
+from ventanilla.outbound.send import BASE_DELAY_SECONDS
+from ventanilla.outbound.tasks import outbox_flush
 from ventanilla.tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

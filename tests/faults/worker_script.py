@@ -119,10 +119,10 @@ def _item(phase: str, kind: str, raw: bytes, parent: str, **extra: str) -> dict[
 
 def load(seed: int, count: int, phase: str) -> None:
     """Store this phase's messages durably, then enqueue one processing task each."""
-    from ventanilla.mail.ingest import ingest_raw
+    from ventanilla.intake.ingest import ingest_raw
+    from ventanilla.intake.tasks import process_inbound
     from ventanilla.mail.models import Mailbox
     from ventanilla.mail.services import mailbox_create
-    from ventanilla.mail.tasks import process_inbound
 
     if not Mailbox.objects.exists():
         mailbox_create(name="Soporte", address=MAILBOX, prefix="SOP")
@@ -139,7 +139,7 @@ def load(seed: int, count: int, phase: str) -> None:
 
 def sweep() -> None:
     """Enqueue the periodic sweep once, for the worker to run."""
-    from ventanilla.mail.tasks import inbound_sweep
+    from ventanilla.intake.tasks import inbound_sweep
 
     inbound_sweep()
 

@@ -30,10 +30,10 @@ from ventanilla.agents.models import Notification
 from ventanilla.agents.names import agent_display_name
 from ventanilla.core.signing import make_recipient_message_id
 from ventanilla.mail.models import Mailbox, OutboundKind, OutboundMessage
-from ventanilla.mail.outbound.addresses import AddressError
-from ventanilla.mail.outbound.compose import one_line
-from ventanilla.mail.outbound.render import render_builtin
-from ventanilla.mail.outbound.services import outbound_queue
+from ventanilla.outbound.addresses import AddressError
+from ventanilla.outbound.compose import one_line
+from ventanilla.outbound.render import render_builtin
+from ventanilla.outbound.services import outbound_queue
 from ventanilla.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)

@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MailConfig(AppConfig):
-    """Mail intake, processing and the outbox."""
+    """Mail storage: mailboxes, the raw inbound messages, the outbox, IMAP accounts."""
 
     name = "ventanilla.mail"
     label = "mail"
     verbose_name = _("Mail")
 
     def ready(self) -> None:
-        """Register the huey tasks and keep the mailbox cache honest."""
+        """Keep the mailbox cache honest: drop it whenever a mailbox or blocked sender changes."""
         from django.db.models.signals import post_delete, post_save
 
         from ventanilla.mail.models import BlockedSender, Mailbox
@@ -22,5 +22,3 @@ class MailConfig(AppConfig):
             uid = model.__name__
             post_save.connect(mailbox_cache_clear, sender=model, dispatch_uid=f"{uid}-cache-save")
             post_delete.connect(mailbox_cache_clear, sender=model, dispatch_uid=f"{uid}-cache-del")
-        from ventanilla.mail import tasks  # noqa: F401
-        from ventanilla.mail.outbound import tasks as outbound_tasks  # noqa: F401

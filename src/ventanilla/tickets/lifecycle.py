@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 from ventanilla.mail.models import OutboundMessage
-from ventanilla.mail.outbound.resolution import (
+from ventanilla.outbound.resolution import (
     resolution_cc,
     resolution_language,
     resolution_queue,

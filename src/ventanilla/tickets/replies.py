@@ -34,9 +34,9 @@ from django.utils.translation import gettext as _
 
 from ventanilla.agents.selectors import agent_profile
 from ventanilla.mail.models import OutboundKind
-from ventanilla.mail.outbound.addresses import address_problem, parse_address
-from ventanilla.mail.outbound.attach import MimeAttachment, safe_content_type, safe_filename
-from ventanilla.mail.outbound.services import outbound_queue
+from ventanilla.outbound.addresses import address_problem, parse_address
+from ventanilla.outbound.attach import MimeAttachment, safe_content_type, safe_filename
+from ventanilla.outbound.services import outbound_queue
 from ventanilla.tickets import events
 from ventanilla.tickets.canned import canned_for, canned_render
 from ventanilla.tickets.formatting import has_formatting, markdown_to_html

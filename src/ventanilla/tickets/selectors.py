@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ventanilla.mail.models import OutboundMessage
-from ventanilla.mail.outbound.compose import clean_message_id, references_chain
+from ventanilla.outbound.compose import clean_message_id, references_chain
 from ventanilla.tickets.models import Article, ArticleDirection, ArticleKind, Participant, Ticket
 
 # An answer's References: the thread root and the 10 most recent ids (RFC 5322 §3.6.4 lets

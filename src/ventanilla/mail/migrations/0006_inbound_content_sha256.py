@@ -7,7 +7,7 @@ in batches. Backward: the column goes; nothing else changed.
 
 from django.db import migrations, models
 
-from ventanilla.mail.fingerprint import content_fingerprint
+from ventanilla.parse.fingerprint import content_fingerprint
 
 BATCH = 500
 

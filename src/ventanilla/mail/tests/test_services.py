@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ventanilla.mail.ingest import ingest_raw
+from ventanilla.intake.ingest import ingest_raw
 from ventanilla.mail.models import InboundMessage, InboundState
-from ventanilla.mail.pipeline import registry
-from ventanilla.mail.services import (
-    inbound_mark_attempt,
-    inbound_process,
-    inbound_requeue,
-)
+from ventanilla.pipeline import registry
+from ventanilla.pipeline.services import inbound_mark_attempt, inbound_process, inbound_requeue
 from ventanilla.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

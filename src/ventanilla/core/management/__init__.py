@@ -1,1 +1,0 @@
-"""Management commands of the core app (``ventanilla run``, ``ventanilla demo``)."""

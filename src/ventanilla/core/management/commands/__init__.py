@@ -1,1 +1,0 @@
-"""``ventanilla run`` and ``ventanilla demo``."""

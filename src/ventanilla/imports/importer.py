@@ -1,0 +1,324 @@
+"""Import archived mail (``ventanilla mail import``) and reprocess quarantine (``mail reprocess``).
+
+Each message goes through the one door in, ``ingest_raw`` (so its bytes are stored and
+deduplicated by sha256 like any SMTP delivery), then is processed inline in this process,
+in archive order: a reply is only threaded to its parent if the parent was processed first,
+which a task queue with several workers would not guarantee.
+
+Migrating an old support mailbox (issue 3, item 5): the agents' replies in it become
+outbound articles (step ``outbound-history``, see ``mail/history.py``); a message whose
+parent comes later in the archive is deferred and processed again after the first pass
+(repeated while that threads more, then once more with nothing deferred); at the end every
+ticket the import touched gets its real last activity and the status chosen for history
+(``tickets/history.py``). History is never acknowledged unless asked (``send_ack``), and a
+dry run does all of it in a transaction that is rolled back, so its counts are real.
+Memory stays bounded: messages are streamed one at a time and only ids are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from ventanilla.core.batching import ids_after, in_batches
+from ventanilla.imports.archive import ArchiveItem, Source, archive_sources
+from ventanilla.imports.history import (
+    DEFERRED_REASON,
+    HistoryRun,
+    history_current,
+    history_run_new,
+    history_running,
+    inbound_history_requeue,
+)
+from ventanilla.intake.ingest import ingest_raw
+from ventanilla.mail.models import InboundMessage, InboundState
+from ventanilla.pipeline.services import inbound_process_detailed, inbound_requeue
+from ventanilla.tickets.history import SETTLED_EVENT, ticket_history_settle
+from ventanilla.tickets.models import Ticket
+
+log = logging.getLogger(__name__)
+
+SOURCE = "import"
+# Only the first failures are kept in detail (all are counted), so memory stays bounded
+# on an archive full of garbage.
+MAX_FAILURES_KEPT = 100
+
+
+@dataclass
+class ImportCounts:
+    """What an import did, message by message (the summary and the ``--json`` output)."""
+
+    messages: int = 0
+    tickets_created: int = 0
+    articles_added: int = 0
+    agent_replies: int = 0
+    ignored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    already_imported: int = 0
+    errors: int = 0
+    tickets_settled: int = 0
+    dry_run: bool = False
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def record_failure(self, label: str, error: str) -> None:
+        """Count one message that could not be read or stored, keeping the first details."""
+        self.errors += 1
+        if len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append({"source": label, "error": error})
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the counts as a JSON-ready dict (documented in ``docs/export-json.md``)."""
+        return asdict(self)
+
+
+# What one message turned into; the attributes of ``ImportCounts`` it increments.
+# "deferred" counts nothing yet: the message is counted when it is processed again.
+OUTCOME_FIELD: dict[str, tuple[str, ...]] = {
+    "created": ("tickets_created",),
+    "added": ("articles_added",),
+    "agent-reply": ("agent_replies",),
+    "agent-first": ("tickets_created", "agent_replies"),
+    InboundState.IGNORED: ("ignored",),
+    InboundState.DUPLICATE: ("duplicates",),
+    InboundState.QUARANTINED: ("quarantined",),
+    "already": ("already_imported",),
+    "deferred": (),
+}
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The result of processing one stored message."""
+
+    inbound_id: int
+    state: str
+    outcome: str  # a key of OUTCOME_FIELD, or a state the importer does not count
+    ticket_number: str = ""
+
+
+def process_now(inbound_id: int) -> Processed:
+    """Run the pipeline on one stored message in this process and classify the result."""
+    run = history_current()
+    if run is not None:
+        run.note = ""
+    result = inbound_process_detailed(inbound_id=inbound_id)
+    note = run.note if run is not None else ""
+    if note == "deferred":
+        return Processed(inbound_id, result.state, "deferred")
+    if result.state != InboundState.PROCESSED:
+        return Processed(inbound_id, result.state, result.state)
+    if not result.ticket_number:
+        # Processed without an article (nothing to attach to): nothing was created.
+        return Processed(inbound_id, result.state, InboundState.IGNORED)
+    if note == "agent-reply":
+        outcome = "agent-first" if result.created_ticket else "agent-reply"
+    else:
+        outcome = "created" if result.created_ticket else "added"
+    return Processed(inbound_id, result.state, outcome, result.ticket_number)
+
+
+def _is_deferred(inbound: InboundMessage) -> bool:
+    return inbound.state == InboundState.IGNORED and inbound.reasons == [DEFERRED_REASON]
+
+
+def import_raw(raw: bytes, *, envelope_to: Sequence[str], send_ack: bool) -> Processed:
+    """Store one message through ``ingest_raw`` and process it inline, in one transaction.
+
+    Bytes already stored count as ``already`` (re-running an import changes nothing),
+    unless their processing never finished (an interrupted import): then it finishes now.
+
+    Unlike a live edge, the importer need not commit the bytes before processing: the
+    archive on disk stays the durable copy, so storing and processing share one commit
+    (one fsync instead of two). Inside it the pipeline runs in a savepoint, so a failing
+    message is still rolled back alone and quarantined with its bytes kept.
+    """
+    with transaction.atomic():
+        result = ingest_raw(
+            raw, source=SOURCE, envelope_to=envelope_to, send_ack=send_ack, process=False
+        )
+        inbound = result.inbound
+        if not result.created and _is_deferred(inbound):
+            # An earlier import stopped before its deferred messages were done.
+            inbound_history_requeue(inbound_id=inbound.pk)
+        elif not result.created and inbound.state != InboundState.RECEIVED:
+            return Processed(inbound.pk, inbound.state, "already")
+        return process_now(inbound.pk)
+
+
+def retry_deferred(inbound_id: int) -> Processed:
+    """Process a deferred message again (its parent may have been imported since)."""
+    with transaction.atomic():
+        if not inbound_history_requeue(inbound_id=inbound_id):
+            return Processed(inbound_id, "", "already")
+        return process_now(inbound_id)
+
+
+Progress = Callable[[int, ImportCounts], None]
+
+
+def _import_item(
+    item: ArchiveItem, counts: ImportCounts, *, envelope_to: Sequence[str], send_ack: bool
+) -> None:
+    if item.raw is None:
+        counts.record_failure(item.label, item.error)
+        return
+    raw = item.raw
+    _guarded(
+        item.label, counts, lambda: import_raw(raw, envelope_to=envelope_to, send_ack=send_ack)
+    )
+
+
+def _guarded(label: str, counts: ImportCounts, step: Callable[[], Processed]) -> None:
+    """Run one message's ``step`` and count its outcome; never raises for one message."""
+    try:
+        processed = step()
+    except DatabaseError as exc:
+        # The message is still on disk; re-running the import picks it up again.
+        log.warning("import of %s failed: %s", label, exc)
+        counts.record_failure(label, f"database error: {exc}")
+        return
+    except Exception as exc:  # one message, whatever its fault, must never stop an import
+        log.exception("import of %s failed", label)
+        counts.record_failure(label, f"{type(exc).__name__}: {exc}")
+        return
+    names = OUTCOME_FIELD.get(processed.outcome)
+    if names is None:
+        counts.record_failure(label, f"unexpected state {processed.state}")
+        return
+    for name in names:
+        setattr(counts, name, getattr(counts, name) + 1)
+
+
+def _resolve_deferred(counts: ImportCounts, run: HistoryRun, batch: int) -> None:
+    """Process deferred messages again while that threads more, then once without deferring.
+
+    Each pass only holds the ids deferred by the one before, so memory stays bounded by
+    the number of orphans, not by the archive.
+    """
+    while run.deferred:
+        waiting, run.deferred = run.deferred, []
+        for inbound_id in in_batches(waiting, batch):
+            _guarded(
+                f"inbound #{inbound_id}", counts, functools.partial(retry_deferred, inbound_id)
+            )
+        if len(run.deferred) == len(waiting):
+            # Nothing threaded in this pass: their parents are not in the archive.
+            run.final = True
+
+
+SETTLE_BATCH = 500
+
+
+def _settle(counts: ImportCounts, *, since: datetime, status: str, batch: int) -> None:
+    """Settle every ticket this import touched, and any an interrupted import left unsettled."""
+    touched = InboundMessage.objects.filter(
+        source=SOURCE, processed_at__gte=since, ticket__isnull=False
+    ).values_list("ticket_id", flat=True)
+    unsettled = (
+        Ticket.objects.filter(inbound__source=SOURCE)
+        .exclude(events__kind=SETTLED_EVENT)
+        .values_list("pk", flat=True)
+    )
+    for query, field_name in ((touched, "ticket_id"), (unsettled, "pk")):
+        for ticket_id in in_batches(ids_after(query, field_name, page=SETTLE_BATCH), batch):
+            if ticket_history_settle(ticket_id=ticket_id, status=status):
+                counts.tickets_settled += 1
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: where to, whether to acknowledge, who the agents are, final status."""
+
+    mailbox_address: str = ""
+    send_ack: bool = False
+    agent_addresses: Sequence[str] = ()
+    agent_domains: Sequence[str] = ()
+    status: str = "closed"  # of historical tickets: "closed" or "open"
+    batch: int = 100  # messages per commit (see core.batching.in_batches)
+    dry_run: bool = False
+
+
+def _import_all(
+    sources: Sequence[Source], options: ImportOptions, run: HistoryRun, progress: Progress | None
+) -> ImportCounts:
+    counts = ImportCounts(dry_run=options.dry_run)
+    started = timezone.now()
+    envelope_to = [options.mailbox_address] if options.mailbox_address else []
+    items = (item for source in sources for item in source.items())
+    for item in in_batches(items, options.batch):
+        counts.messages += 1
+        _import_item(item, counts, envelope_to=envelope_to, send_ack=options.send_ack)
+        if progress is not None:
+            progress(counts.messages, counts)
+    _resolve_deferred(counts, run, options.batch)
+    _settle(counts, since=started, status=options.status, batch=options.batch)
+    return counts
+
+
+def import_sources(
+    sources: Sequence[Source],
+    *,
+    mailbox_address: str = "",
+    send_ack: bool = False,
+    progress: Progress | None = None,
+    options: ImportOptions | None = None,
+) -> ImportCounts:
+    """Import every message of ``sources`` in order; never raises for a single message.
+
+    ``options`` (when given) replaces ``mailbox_address`` and ``send_ack``. A dry run
+    imports everything in one transaction and rolls it back: real counts, nothing written.
+    """
+    if options is None:
+        options = ImportOptions(mailbox_address=mailbox_address, send_ack=send_ack)
+    run = history_run_new(
+        agent_addresses=options.agent_addresses, agent_domains=options.agent_domains
+    )
+    with history_running(run):
+        if not options.dry_run:
+            return _import_all(sources, options, run, progress)
+        with transaction.atomic():
+            counts = _import_all(sources, options, run, progress)
+            transaction.set_rollback(True)
+        return counts
+
+
+def import_paths(
+    paths: Sequence[Path], *, mailbox_address: str = "", send_ack: bool = False
+) -> ImportCounts:
+    """Import ``.eml`` files, folders, mbox files and Maildirs (see ``sources/archive.py``)."""
+    return import_sources(
+        archive_sources(paths), mailbox_address=mailbox_address, send_ack=send_ack
+    )
+
+
+def quarantined_ids() -> list[int]:
+    """Return the ids of every quarantined message, oldest first."""
+    return list(
+        InboundMessage.objects.filter(state=InboundState.QUARANTINED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def reprocess(inbound_id: int) -> Processed | None:
+    """Requeue one quarantined message and process it inline; None if it was not quarantined."""
+    if not inbound_requeue(inbound_id=inbound_id):
+        return None
+    return process_now(inbound_id)
+
+
+def quarantine_reason(inbound_id: int) -> str:
+    """Return the last line of a quarantined message's error (a traceback ends with it)."""
+    error = (
+        InboundMessage.objects.filter(pk=inbound_id).values_list("error", flat=True).first() or ""
+    )
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    return lines[-1] if lines else ""

@@ -1,0 +1,60 @@
+"""huey tasks: thin wrappers that fetch by id and call one service."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from ventanilla.intake import imap_loop
+from ventanilla.mail.selectors import inbound_stuck
+from ventanilla.pipeline import services
+
+log = logging.getLogger(__name__)
+
+
+@db_task(retries=5, retry_delay=10)
+def process_inbound(inbound_id: int) -> str:
+    """Process one stored message (retried on database errors)."""
+    return services.inbound_process(inbound_id=inbound_id)
+
+
+@db_task()
+def process_inbound_many(inbound_ids: list[int]) -> list[str]:
+    """Process messages stored together (a group commit), each in its own transaction.
+
+    One queue entry per group instead of one per message. A message failing on a database
+    error gets its own ``process_inbound`` task (with its retries) so the others go on.
+    """
+    states = []
+    for inbound_id in inbound_ids:
+        try:
+            states.append(services.inbound_process(inbound_id=inbound_id))
+        except DatabaseError:
+            log.warning("inbound %s: database error, retried alone", inbound_id, exc_info=True)
+            process_inbound(inbound_id)
+            states.append("retry")
+    return states
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("inbound-sweep")
+def inbound_sweep() -> int:
+    """Re-run messages left ``received`` (a killed worker, a lost task); count attempts."""
+    count = 0
+    for inbound_id in inbound_stuck(older_than_seconds=settings.VENTANILLA_SWEEP_AGE_SECONDS):
+        if services.inbound_mark_attempt(
+            inbound_id=inbound_id, max_attempts=settings.VENTANILLA_MAX_ATTEMPTS
+        ):
+            services.inbound_process(inbound_id=inbound_id)
+            count += 1
+    return count
+
+
+@db_periodic_task(crontab(minute="*"))
+def imap_poll_due() -> int:
+    """Poll every enabled IMAP account whose interval has elapsed (one poller per account)."""
+    return len(imap_loop.poll_due().polled)

@@ -1,0 +1,1 @@
+"""Tests of ingest and the intake edges."""

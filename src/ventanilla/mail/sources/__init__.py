@@ -1,1 +1,0 @@
-"""Edges that receive mail (the SMTP listener, ...): each stores bytes with ``ingest_raw``."""

@@ -1,0 +1,1 @@
+"""Operations: health, status, the admin site, the ``ventanilla`` commands and the demo data."""

@@ -1,0 +1,17 @@
+"""App config for operations: it registers the huey tasks of every layer below it."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    """Health, status, admin registrations and the ``ventanilla`` commands."""
+
+    name = "ventanilla.ops"
+    label = "ops"
+    verbose_name = _("Operations")
+
+    def ready(self) -> None:
+        """Import the task modules so the worker knows every task by name."""
+        from ventanilla.intake import tasks  # noqa: F401
+        from ventanilla.outbound import tasks as outbound_tasks  # noqa: F401

@@ -1,0 +1,1 @@
+"""Tests of health, the admin, the commands and the demo."""

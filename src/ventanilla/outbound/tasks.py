@@ -1,0 +1,59 @@
+"""huey tasks for the outbox: send one row, and a sweep that recovers lost or due rows."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from ventanilla.outbound import lease, send
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def outbox_send(outbound_id: int) -> str:
+    """Send one outbox row (retries are scheduled by ``send`` itself, with backoff)."""
+    return send.outbound_deliver(outbound_id=outbound_id)
+
+
+@db_task()
+def outbox_send_many(outbound_ids: list[int]) -> list[str]:
+    """Send the rows one transaction queued, in order (one task instead of one per row).
+
+    One row failing unexpectedly does not hold back the others; it stays queued for
+    ``outbox_flush``.
+    """
+    states: list[str] = []
+    for outbound_id in outbound_ids:
+        try:
+            states.append(send.outbound_deliver(outbound_id=outbound_id))
+        except Exception:  # logged; the row stays queued and the sweep retries it
+            log.exception("outbound %s: unexpected error while sending", outbound_id)
+            states.append("error")
+    return states
+
+
+# How often huey runs periodic tasks (its scheduler checks once a minute, and at start-up).
+SWEEP_SECONDS = 60
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("outbox-flush")
+def outbox_flush() -> int:
+    """Send every queued row that is due: delayed retries, and tasks lost with a worker.
+
+    The delayed ``outbox_send`` tasks normally do this; the sweep makes the outbox table,
+    not the task queue, the source of truth (a lost queue loses no mail). A lease that ends
+    before the next run gets an ``outbox_send`` at that moment: if its worker died while
+    sending, the row goes again within a minute of the crash instead of at the run after.
+    """
+    count = 0
+    for outbound_id in send.outbound_due():
+        if send.outbound_deliver(outbound_id=outbound_id) != "skipped":
+            count += 1
+    for outbound_id, seconds in lease.outbound_leases_ending(within_seconds=SWEEP_SECONDS):
+        # One second past the end: the claim then sees the lapsed lease as due.
+        outbox_send.schedule((outbound_id,), delay=seconds + 1)
+    return count
