@@ -29,7 +29,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run    install, migrate, create the demo data and run web + SMTP + worker"
 	@echo "make test   install, start PostgreSQL, lint, then the suite on SQLite and PostgreSQL"
-	@echo "make lint   ruff format --check, ruff check, mypy, migration check"
+	@echo "make lint   ruff format --check, ruff check, mypy, import-linter layers, migration check"
 	@echo "make bench  ingestion benchmark (BENCH_ARGS='--count 10000 --db both')"
 	@echo "make lock   rewrite requirements.lock from what .venv holds"
 
@@ -58,6 +58,7 @@ lint: install
 	echo "+ ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
 	echo "+ ruff check ."; $(BIN)/ruff check . || status=1; \
 	echo "+ mypy src"; $(BIN)/mypy src || status=1; \
+	echo "+ lint-imports"; $(BIN)/lint-imports --no-cache || status=1; \
 	echo "+ ventanilla makemigrations --check --dry-run"; \
 	scratch=$$(mktemp -d); \
 	VENTANILLA_HOME="$$scratch" $(BIN)/ventanilla makemigrations --check --dry-run || status=1; \
