@@ -1,4 +1,4 @@
-"""Sender trust (issue 3, item 8): does the From domain vouch for this message?
+"""Sender trust: does the From domain vouch for this message?
 
 Two sources of evidence, in order:
 

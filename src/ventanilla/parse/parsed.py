@@ -6,24 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 
+from ventanilla.parse.mime.headers import header_str, header_strs
+from ventanilla.parse.mime.values import Address, ParsedAttachment
 
-@dataclass(frozen=True)
-class Address:
-    """One mailbox from an address header: display name and lowercased address."""
-
-    name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class ParsedAttachment:
-    """One attachment or inline part, decoded."""
-
-    filename: str
-    content_type: str
-    content: bytes
-    content_id: str = ""  # without angle brackets
-    inline: bool = False
+__all__ = ["Address", "ParsedAttachment", "ParsedMail"]
 
 
 @dataclass
@@ -72,12 +58,8 @@ class ParsedMail:
 
     def header(self, name: str) -> str:
         """Return the first ``name`` header decoded to str, or "" (never raises)."""
-        from ventanilla.parse.parsing import header_str
-
         return header_str(self.message, name)
 
     def headers(self, name: str) -> list[str]:
         """Return every ``name`` header decoded to str (never raises)."""
-        from ventanilla.parse.parsing import header_strs
-
         return header_strs(self.message, name)

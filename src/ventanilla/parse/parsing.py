@@ -7,8 +7,7 @@ Content-Transfer-Encoding spellings, uuencoded bodies, broken address lists. One
 the tree picks the text and HTML bodies and collects every other leaf as an attachment.
 
 This module is the public facade; the work is done in ``ventanilla.parse.mime`` (see its
-docstring for which module does what). Measured traps:
-``/work/shared/notes/dependencies.md`` §2.
+docstring for which module does what).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ The public facade is ``ventanilla.parse.parsing`` (``parse_message``, ``header_s
 - ``parts``: what one part's Content-* headers say, read once per part;
 - ``transfer``: Content-Transfer-Encoding decoding, uuencode included;
 - ``walk``: one pass over the tree selecting bodies and attachments;
-- ``salvage``: the same from the byte ranges, for a tree too deep or too wide to walk.
-
-Measured traps: ``/work/shared/notes/dependencies.md`` §2.
+- ``salvage``: the same from the byte ranges, for a tree too deep or too wide to walk;
+- ``values``: the ``Address`` and ``ParsedAttachment`` they hand up (re-exported by
+  ``ventanilla.parse.parsed``).
 """

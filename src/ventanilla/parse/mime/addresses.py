@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ventanilla.parse.mime.headers import MAX_NAME, decode_words, unfolded
-from ventanilla.parse.parsed import Address
+from ventanilla.parse.mime.values import Address
 
 _ADDR_TOKEN = re.compile(
     r'"(?:\\.|[^"\\])*"?|=\?[^?\s]+\?[bBqQ]\?[^?]*?\?=|\((?:\\.|[^()\\])*\)?|<[^<>]*>?|,|[^",(<=]+|.',

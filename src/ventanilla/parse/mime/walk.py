@@ -25,7 +25,7 @@ from ventanilla.parse.mime.load import PARSE_POLICY
 from ventanilla.parse.mime.parts import PartInfo, content_id
 from ventanilla.parse.mime.spans import Span
 from ventanilla.parse.mime.transfer import b64decode_lenient, payload_bytes, uu_blocks
-from ventanilla.parse.parsed import ParsedAttachment
+from ventanilla.parse.mime.values import ParsedAttachment
 
 log = logging.getLogger(__name__)
 
