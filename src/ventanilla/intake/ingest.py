@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from ventanilla.intake import tasks
 from ventanilla.mail.models import InboundMessage
 from ventanilla.mail.selectors import mailbox_for_recipients
 
@@ -124,9 +125,7 @@ def ingest_raw_many(
 
 
 def _schedule(inbound_ids: list[int]) -> None:
-    from ventanilla.intake.tasks import process_inbound, process_inbound_many
-
     if len(inbound_ids) == 1:
-        process_inbound(inbound_ids[0])
+        tasks.process_inbound(inbound_ids[0])
     else:
-        process_inbound_many(inbound_ids)
+        tasks.process_inbound_many(inbound_ids)

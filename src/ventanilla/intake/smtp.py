@@ -1,4 +1,4 @@
-"""The SMTP listener: a thin aiosmtpd edge in front of the one door in (``mail/ingest.py``).
+"""The SMTP listener: a thin aiosmtpd edge in front of the one door in (``intake/ingest.py``).
 
 It checks each recipient at RCPT time, so unknown addresses are refused during the session
 (``550 5.1.1``, RFC 3463) instead of being accepted and bounced later (backscatter). At

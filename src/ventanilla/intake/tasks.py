@@ -1,4 +1,8 @@
-"""huey tasks: thin wrappers that fetch by id and call one service."""
+"""huey tasks: thin wrappers that fetch by id and call one service.
+
+The tasks ``ingest_raw`` schedules live here, apart from the IMAP poll (``imap_tasks``), which
+itself ends in ``ingest_raw``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from django.db import DatabaseError
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from ventanilla.intake import imap_loop
 from ventanilla.mail.selectors import inbound_stuck
 from ventanilla.pipeline import services
 
@@ -52,9 +55,3 @@ def inbound_sweep() -> int:
             services.inbound_process(inbound_id=inbound_id)
             count += 1
     return count
-
-
-@db_periodic_task(crontab(minute="*"))
-def imap_poll_due() -> int:
-    """Poll every enabled IMAP account whose interval has elapsed (one poller per account)."""
-    return len(imap_loop.poll_due().polled)

@@ -1,4 +1,4 @@
-"""Mail views: the HTTP intake endpoint (thin; the logic is in ``mail/sources/http.py``)."""
+"""Mail views: the HTTP intake endpoint (thin; the logic is in ``intake/http.py``)."""
 
 from __future__ import annotations
 

@@ -13,5 +13,5 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         """Import the task modules so the worker knows every task by name."""
-        from ventanilla.intake import tasks  # noqa: F401
+        from ventanilla.intake import imap_tasks, tasks  # noqa: F401
         from ventanilla.outbound import tasks as outbound_tasks  # noqa: F401
