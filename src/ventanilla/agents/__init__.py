@@ -1,1 +1,1 @@
-"""Agents, teams (queues), roles, availability and in-app notifications (issue 4)."""
+"""Agents, teams (queues), roles, availability and in-app notifications."""

@@ -1,4 +1,4 @@
-"""Who may see and act on which ticket (issue 4).
+"""Who may see and act on which ticket: the one place that decides it.
 
 Policy: admins and supervisors see and act on everything. An agent sees the tickets of the
 teams he belongs to, the tickets assigned to him and the tickets with no team yet (so nothing
@@ -8,12 +8,16 @@ so ticket numbers of other queues do not leak.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q
 
 from ventanilla.agents.models import Team
 from ventanilla.agents.selectors import agent_is_supervisor, agent_profile
-from ventanilla.tickets.models import Ticket
+
+if TYPE_CHECKING:  # tickets is the layer above: it asks us, we only name its model
+    from ventanilla.tickets.models import Ticket
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
