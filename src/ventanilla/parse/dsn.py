@@ -9,21 +9,16 @@ recognised by ``dsn_text``, with the failed recipients picked out of the text.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import re
 from dataclasses import dataclass
 from email.message import Message
 
 from ventanilla.parse import dsn_text
-from ventanilla.parse.dsn_text import STATUS_RE, header, unique
+from ventanilla.parse.dsn_fields import record_action, report_text, status_records
+from ventanilla.parse.dsn_originals import original_ids
+from ventanilla.parse.dsn_text import STATUS_RE, unique
 
 FAILURE_ACTIONS = ("failed", "delayed")
-_ID_HEADER_RE = re.compile(
-    r"^[ \t>]*(Message-ID|In-Reply-To|References)[ \t]*:[ \t]*((?:.*\n?(?:[ \t]+.*\n?)*))",
-    re.IGNORECASE | re.MULTILINE,
-)
-_MSGID_RE = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _MDN_REJECTED_RE = re.compile(
     r"^Disposition:.*automatic-action.*;\s*(deleted|denied|failed)", re.IGNORECASE | re.MULTILINE
 )
@@ -77,14 +72,14 @@ def classify(message: Message) -> DsnReport | None:
     report_type = _report_type(message)
     if report_type == "delivery-status":
         return _standard_dsn(message)
-    if report_type == "disposition-notification" and _MDN_REJECTED_RE.search(_report_text(message)):
+    if report_type == "disposition-notification" and _MDN_REJECTED_RE.search(report_text(message)):
         # An MDN sent automatically with "deleted" (RFC 8098 §3.2.6): a sieve/vacation
         # filter refused the message, which for us is a failed delivery.
         return _standard_dsn(message, action="failed")
     if report_type:
         # MDNs (RFC 8098), ARF feedback (RFC 5965) and unknown report types: automatic
         # mail, but not a failed delivery of one of our recipients.
-        return DsnReport(report_type=report_type, original_message_ids=_original_ids(message))
+        return DsnReport(report_type=report_type, original_message_ids=original_ids(message))
     prose = dsn_text.free_text(message)
     if prose is None:
         return None
@@ -96,7 +91,7 @@ def classify(message: Message) -> DsnReport | None:
         recipients=tuple(recipients),
         status=dsn_text.text_status(notice),
         diagnostic=_diagnostic(notice),
-        original_message_ids=_original_ids(message),
+        original_message_ids=original_ids(message),
     )
 
 
@@ -151,12 +146,12 @@ def _names_a_report(message: Message) -> bool:
 
 def _standard_dsn(message: Message, action: str = "") -> DsnReport:
     """Read the per-recipient fields of the delivery-status part (RFC 3464 §2.3)."""
-    records = _status_records(message)
+    records = status_records(message)
     if action:
         for record in records:
             record.setdefault("action", action)
-    failing = [r for r in records if _record_action(r) in FAILURE_ACTIONS]
-    actions = {_record_action(r) for r in records}
+    failing = [r for r in records if record_action(r) in FAILURE_ACTIONS]
+    actions = {record_action(r) for r in records}
     human = dsn_text.human_text(message)
     if "failed" in actions:
         action = "failed"
@@ -182,117 +177,8 @@ def _standard_dsn(message: Message, action: str = "") -> DsnReport:
         recipients=tuple(unique(recipients)),
         status=status,
         diagnostic=diagnostic[:1000],
-        original_message_ids=_original_ids(message),
+        original_message_ids=original_ids(message),
     )
-
-
-def _record_action(record: dict[str, str]) -> str:
-    """Normalise one recipient's Action (RFC 3464 §2.3.3), tolerating what MTAs really write."""
-    words = record.get("action", "").split()
-    action = words[0] if words else ""
-    if action.startswith("deliver"):  # "deliverable" is seen in the wild for "delivered"
-        return "delivered"
-    if action.startswith("fail"):  # "failure", "failed (bad destination mailbox)"
-        return "failed"
-    if action in ("delayed", "relayed", "expanded"):
-        return action
-    status = record.get("status", "")
-    by_status = {"5": "failed", "4": "delayed", "2": "delivered"}.get(status[:1], "")
-    # Anything else ("error", "expired", "bounced"...) reports a failure.
-    return by_status or ("failed" if action else "")
-
-
-def _status_records(message: Message) -> list[dict[str, str]]:
-    """Split the delivery-status text into one dict per recipient block."""
-    records: list[dict[str, str]] = []
-    current: dict[str, str] | None = None
-    for name, value in _fields(_report_text(message)):
-        if name in ("final-recipient", "original-recipient"):
-            if current is None or (name == "final-recipient" and current.get("final")):
-                current = {}
-                records.append(current)
-            address = dsn_text.ADDRESS_RE.search(value.split(";", 1)[-1])
-            # The Original-Recipient is the address we wrote to (RFC 3464 §2.3.1): prefer it.
-            if address and (name == "original-recipient" or "recipient" not in current):
-                current["recipient"] = dsn_text.clean_address(address.group(0))
-            if name == "final-recipient":
-                current["final"] = "1"
-        elif current is not None and name in ("action", "status", "diagnostic-code"):
-            current.update(_field_value(name, value))
-    return records
-
-
-def _field_value(name: str, value: str) -> dict[str, str]:
-    """One per-recipient field, normalised: status code only, diagnostic without its type."""
-    if name == "status":
-        match = STATUS_RE.search(value)
-        return {"status": match.group(0) if match else ""}
-    if name == "diagnostic-code":  # "smtp; 550 5.1.1 ..." (RFC 3464 §2.3.6)
-        return {"diagnostic": value.split(";", 1)[-1].strip()[:1000]}
-    return {"action": value.strip().lower()}
-
-
-def _report_text(message: Message) -> str:
-    """The machine-readable part(s) of a report: delivery-status or disposition fields."""
-    return "\n".join(
-        dsn_text.part_text(part)
-        for part in message.walk()
-        if part.get_content_type().startswith("message/")
-        and part.get_content_type().endswith(("delivery-status", "disposition-notification"))
-    )
-
-
-def _fields(text: str) -> list[tuple[str, str]]:
-    """Parse ``Name: value`` lines with RFC 5322 continuation lines folded in."""
-    fields: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        if line[:1] in (" ", "\t") and fields:
-            name, value = fields[-1]
-            fields[-1] = (name, f"{value} {line.strip()}")
-        elif ":" in line:
-            name, value = line.split(":", 1)
-            fields.append((name.strip().lower(), value.strip()))
-    return fields
-
-
-def _original_ids(message: Message) -> tuple[str, ...]:
-    """Message-ID, In-Reply-To and References of the returned original, in that order."""
-    ids: list[str] = []
-    for part in message.walk():
-        ctype = part.get_content_type()
-        if ctype in ("message/rfc822", "message/global") and part.is_multipart():
-            inner = part.get_payload(0)
-            if isinstance(inner, Message):
-                ids += _ids_from_headers(inner)
-        elif ctype == "text/rfc822-headers":
-            parser = email.parser.HeaderParser(policy=email.policy.compat32)
-            ids += _ids_from_headers(parser.parsestr(dsn_text.part_text(part).lstrip()))
-    if not ids:
-        ids = _ids_from_text(_quoted_text(message))
-    own = header(message, "Message-ID").strip().strip("<>")
-    return tuple(i for i in unique(ids) if i != own)
-
-
-def _ids_from_headers(headers: Message) -> list[str]:
-    ids: list[str] = []
-    for name in ("Message-ID", "In-Reply-To", "References"):
-        found = _MSGID_RE.findall(header(headers, name))
-        ids += reversed(found) if name == "References" else found
-    return ids
-
-
-def _ids_from_text(text: str) -> list[str]:
-    """Message-IDs of an original quoted in the prose (qmail and others inline it)."""
-    by_name: dict[str, list[str]] = {}
-    for match in _ID_HEADER_RE.finditer(text):
-        by_name.setdefault(match.group(1).lower(), []).extend(_MSGID_RE.findall(match.group(2)))
-    refs = list(reversed(by_name.get("references", [])))
-    return [*by_name.get("message-id", []), *by_name.get("in-reply-to", []), *refs]
-
-
-def _quoted_text(message: Message) -> str:
-    chunks = [dsn_text.part_text(p) for p in message.walk() if p.get_content_maintype() == "text"]
-    return "\n".join(chunks)[: dsn_text.MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _diagnostic(notice: str) -> str:
