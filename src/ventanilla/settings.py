@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After auth: a logged-in agent's profile language wins over the browser's (issue 4).
+    # After auth: a logged-in agent's profile language wins over the browser's.
     "ventanilla.workspace.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,7 +150,7 @@ VENTANILLA_TLS_KEY = config.env("VENTANILLA_TLS_KEY")
 VENTANILLA_MAX_MESSAGE_BYTES = int(
     config.env("VENTANILLA_MAX_MESSAGE_BYTES", str(40 * 1024 * 1024))
 )
-# SMTP/LMTP listeners (mail/sources/smtp_session.py explains the values): sessions in all and
+# SMTP/LMTP listeners (intake/smtp_session.py explains the values): sessions in all and
 # per client address (0: no cap; LMTP has none by default), the wait for the next command,
 # and the longest silence inside DATA (not a bound on the whole transfer).
 VENTANILLA_SMTP_MAX_SESSIONS = int(config.env("VENTANILLA_SMTP_MAX_SESSIONS", "100"))
@@ -160,7 +160,7 @@ VENTANILLA_SMTP_DATA_TIMEOUT = float(config.env("VENTANILLA_SMTP_DATA_TIMEOUT", 
 # A message whose processing was interrupted (worker killed) is retried this many times
 # before it goes to quarantine, so a poison message cannot loop forever (Mailman's MAX_BAK_COUNT).
 VENTANILLA_MAX_ATTEMPTS = 3
-# Ticket lifecycle (issue 4): resolved tickets close by themselves after this many days; a
+# Ticket lifecycle: resolved tickets close by themselves after this many days; a
 # customer's reply reopens a closed ticket within this many days of closing, later it opens
 # a new ticket linked to the old one.
 VENTANILLA_AUTO_CLOSE_DAYS = int(config.env("VENTANILLA_AUTO_CLOSE_DAYS", "7"))

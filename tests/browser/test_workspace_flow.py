@@ -1,4 +1,4 @@
-"""The whole path in a real browser (issue 4).
+"""The whole path in a real browser.
 
 A customer's mail arrives over SMTP → the agent logs in and finds it in "unassigned" with
 the suggested priority → confirms urgency/impact → takes it → replies (the reply reaches the

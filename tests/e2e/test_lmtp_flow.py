@@ -1,10 +1,10 @@
-"""LMTP listener end to end (issue 3 item 2), and what it shares with the SMTP listener.
+"""LMTP listener end to end, and what it shares with the SMTP listener.
 
 A real ``smtplib.LMTP`` client talks to our listener on a free port. RFC 2033 §4.2: after
 DATA there is one reply per accepted recipient, read here with ``getreply()``. Also: STARTTLS
 with a self-signed certificate made by the ``openssl`` CLI, the session cap (the 101st
 session gets 421) for SMTP and LMTP, per-mailbox size limits, and 451 per recipient while
-the database cannot store (item 5), with exactly one stored copy after the retry.
+the database cannot store, with exactly one stored copy after the retry.
 """
 
 from __future__ import annotations

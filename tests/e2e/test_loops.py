@@ -1,4 +1,4 @@
-"""Loops and floods end to end (issue 3, item 7): real SMTP in, real outbox out to a relay.
+"""Loops and floods end to end: real SMTP in, real outbox out to a relay.
 
 Every mail our outbox sends reaches an aiosmtpd relay; a *peer* (another helpdesk, a
 mirror, a naive vacation bot) answers it, and its answer goes back into our SMTP listener

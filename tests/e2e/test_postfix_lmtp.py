@@ -1,4 +1,4 @@
-"""Postfix → LMTP → Ventanilla with Ventanilla stopped (issue 3 item 6, last bullet).
+"""Postfix → LMTP → Ventanilla with Ventanilla stopped.
 
 A real Postfix (``tests/servers/postfix.py``) accepts mail for ``soporte@empresa.es`` while
 our LMTP listener is not running: the mail waits in Postfix's queue. Then the listener

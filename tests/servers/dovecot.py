@@ -10,9 +10,7 @@ API of :class:`Dovecot`: ``host``, ``imap_port``, ``lmtp_port``, ``add_user()`` 
 (``address``, ``password``, ``home``), ``deliver(user, raw)`` over LMTP, ``imap(user)``,
 ``maildir(user)``, ``issue_token(user)`` (an OAuth2 access token Dovecot accepts with XOAUTH2:
 its oauth2 passdb asks a small introspection server run here), ``log()``, ``stop()``.
-The configuration follows ``/work/shared/notes/dependencies.md`` §11; traps from §1 are
-handled here: Dovecot is started with ``</dev/null >file 2>&1`` so it never holds a caller's
-pipe open.
+Dovecot is started with ``</dev/null >file 2>&1`` so it never holds a caller's pipe open.
 
 Dovecot is required: when ``/usr/sbin/dovecot`` is missing the fixture fails loudly (no skip).
 The class works outside pytest too (``benchmarks/intake_imap.py``).

@@ -1,4 +1,4 @@
-"""A real Postfix for tests, in a temp dir, delivering to our LMTP port (issue 3 item 6).
+"""A real Postfix for tests, in a temp dir, delivering to our LMTP port.
 
 Use it as a pytest plugin (registered in the root ``conftest.py``)::
 
@@ -12,7 +12,7 @@ chosen here, where the test starts or does not start our LMTP listener); everyth
 goes to an aiosmtpd sink as relayhost (``postfix.relayed``). Retries are fast
 (``queue_run_delay``/backoff of 1-2 s) so a test never waits minutes.
 
-The configuration follows ``/work/shared/notes/dependencies.md`` §11 and §1 (own config and
+The configuration is self-contained (own config and
 queue directories, chroot off, log to a file, empty alias maps). Postfix needs root (it
 drops to the ``postfix`` user); when ``/usr/sbin/postfix`` is missing the fixture fails
 loudly, never skips.

@@ -11,7 +11,7 @@ class CustomerAdmin(admin.ModelAdmin[Customer]):
 
     list_display = ("email", "name", "language", "flagged_at", "flag_reason", "created_at")
     search_fields = ("email", "name")
-    # Flagged senders (issue 3: flooding) are found with the "flagged" filter.
+    # Flagged senders (flooding) are found with the "flagged" filter.
     list_filter = ("language", ("flagged_at", admin.EmptyFieldListFilter))
 
 

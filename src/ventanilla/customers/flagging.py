@@ -1,4 +1,4 @@
-"""Flagging a customer who floods a mailbox (issue 3, item 7).
+"""Flagging a customer who floods a mailbox.
 
 A flagged customer still gets tickets (a flood may be a real emergency), but stands out in
 the admin (filter "flagged") so someone can look, block the sender, or clear the flag.

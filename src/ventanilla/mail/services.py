@@ -37,7 +37,7 @@ def mailbox_token_rotate(*, mailbox: Mailbox) -> str:
     The previous token stops working at once. The caller shows the token once.
     """
     token = secrets.token_urlsafe(32)
-    # Same digest as mail.sources.http.token_hash, which checks it.
+    # Same digest as intake.http.token_hash, which checks it.
     mailbox.intake_token_sha256 = hashlib.sha256(token.encode("utf-8")).hexdigest()
     mailbox.save(update_fields=["intake_token_sha256"])
     return token

@@ -1,7 +1,7 @@
 """The health report: is mail flowing in and out? (``/healthz`` and ``ventanilla status``).
 
-A stalled intake must be visible at once: the anchors' users lost mail silently for days
-(issue 3, item 9). So the report does not stop at "the database answers": it measures the
+A stalled intake must be visible at once: the anchors' users lost mail silently for days.
+So the report does not stop at "the database answers": it measures the
 age of the oldest message still waiting to be processed (a dead or stuck worker), the last
 successful poll of each IMAP account, the quarantine, and the outbox backlog. Each figure
 past its threshold (settings ``VENTANILLA_HEALTH_*``) adds a named problem, and any problem

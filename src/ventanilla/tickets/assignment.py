@@ -1,4 +1,4 @@
-"""Who works on a ticket: assign, take, move to a team, and route new tickets (issue 4, item 5).
+"""Who works on a ticket: assign, take, move to a team, and route new tickets.
 
 On arrival a ticket goes to its mailbox's team; a team with an automatic policy then hands it
 to one of its available members:

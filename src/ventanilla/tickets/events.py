@@ -67,12 +67,12 @@ def ticket_outbound_failed_event(*, ticket: Ticket, outbound_id: int, error: str
 def ticket_history_settled_event(
     *, ticket: Ticket, last_activity_at: str, status: str
 ) -> TicketEvent:
-    """Record that an import set a historical ticket's last activity and status (issue 3)."""
+    """Record that an import set a historical ticket's last activity and status."""
     return _event(ticket, "history-settled", last_activity_at=last_activity_at, status=status)
 
 
 def ticket_sender_flagged_event(*, ticket: Ticket, email: str, reason: str) -> TicketEvent:
-    """Record that this ticket's sender was flagged for flooding (acks stop; issue 3)."""
+    """Record that this ticket's sender was flagged for flooding (acks stop)."""
     return _event(ticket, "sender-flagged", email=email, reason=reason)
 
 

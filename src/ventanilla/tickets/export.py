@@ -59,7 +59,7 @@ def _article(article: Article) -> dict[str, Any]:
 
 
 def _work(ticket: Ticket) -> dict[str, Any]:
-    """Triage, assignment, lifecycle and SLA facts (issue 4)."""
+    """Triage, assignment, lifecycle and SLA facts."""
     return {
         "priority": ticket.priority,
         "urgency": ticket.urgency,

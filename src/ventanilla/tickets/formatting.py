@@ -1,6 +1,6 @@
 """The "simple formatting" of agents' replies: a tiny, safe markdown subset to HTML.
 
-Issue 4 asks for plain text with optional simple formatting. No markdown library is installed
+Agents write plain text with optional simple formatting. No markdown library is installed
 and a full one would be more than needed, so this converts exactly: ``**bold**``,
 ``*italic*`` (or ``_italic_``), ``[text](https://...)`` links, lines starting with ``-``/``*``
 (bulleted list) or ``1.`` (numbered list), and blank-line separated paragraphs. Everything is

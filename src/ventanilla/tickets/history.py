@@ -1,4 +1,4 @@
-"""Writes on tickets imported from an old mailbox: their final dates and status (issue 3).
+"""Writes on tickets imported from an old mailbox: their final dates and status.
 
 While an archive is imported each article moves ``last_activity_at`` to *now*; once the
 import is done, each ticket it touched gets its real last activity (the newest mail date

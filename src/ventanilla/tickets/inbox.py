@@ -3,7 +3,7 @@
 Every query starts from what the agent may see (``agents.permissions.ticket_visible_to``), so
 a view or a count can never show another team's tickets. The counts of all views come from one
 aggregate query (``Count(filter=...)``), and a page of rows is one query with its relations
-joined, so the number of queries per page does not grow with the rows shown (issue 4).
+joined, so the number of queries per page does not grow with the rows shown.
 """
 
 from __future__ import annotations

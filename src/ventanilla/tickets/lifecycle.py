@@ -1,4 +1,4 @@
-"""The life of a ticket (issue 4, item 7): open, wait, resolve with a note, close, reopen.
+"""The life of a ticket: open, wait, resolve with a note, close, reopen.
 
 Every status change goes through ``states.ticket_transition`` (the table of allowed moves);
 this module adds what each move means besides the status:
@@ -7,7 +7,7 @@ this module adds what each move means besides the status:
   company's procedure asks for). The note is stored on the ticket (``resolution_note``, the
   latest) and also as an internal note article, so the conversation and the export keep
   every resolution of a ticket reopened and resolved again. The customer gets the
-  resolution notice (``mail.outbound.resolution``), recorded as an outbound article.
+  resolution notice (``outbound.resolution``), recorded as an outbound article.
 - **close** only from resolved, by an agent or by ``tickets_auto_close`` after
   ``VENTANILLA_AUTO_CLOSE_DAYS``.
 - **customer replies** (the pipeline's ``ticket`` step, ``services.ticket_customer_replied``):

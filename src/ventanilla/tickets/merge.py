@@ -1,4 +1,4 @@
-"""Merge two tickets about the same case into one (issue 4, item 7).
+"""Merge two tickets about the same case into one.
 
 The source ticket's conversation moves to the target: its articles (their attachments come
 with them), its participants (each address once; the source's customer becomes a

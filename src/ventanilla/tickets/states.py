@@ -19,7 +19,7 @@ class TicketStateError(ValidationError):
 
 
 # (from, to) -> the name of the edge, recorded in the audit row. The life of a ticket
-# (issue 4): new → open → pending (waiting on customer) → resolved → closed, with reopen.
+# new → open → pending (waiting on customer) → resolved → closed, with reopen.
 # Only a resolved ticket closes: resolving asks for the resolution note.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.NEW, S.OPEN): "open",

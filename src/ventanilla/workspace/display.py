@@ -100,7 +100,7 @@ _BLOCKED_SRC = re.compile(r'\bdata-remote-src="([^"]*)"')
 def html_with_remote_images(html: str, *, keep_blocked_hosts: Iterable[str] = ()) -> str:
     """Return sanitised ``html`` with the blocked remote images allowed to load again.
 
-    ``mail/html.py`` moved each remote ``src`` to ``data-remote-src``; this is the agent's
+    ``parse/html.py`` moved each remote ``src`` to ``data-remote-src``; this is the agent's
     explicit "show remote images" (the sender learns the message was opened). Images on
     ``keep_blocked_hosts`` stay blocked: a same-origin frame would send them the agent's
     session cookie.

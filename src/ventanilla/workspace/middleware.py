@@ -1,4 +1,4 @@
-"""Speak to each agent in the language of his profile (issue 4, item 9).
+"""Speak to each agent in the language of his profile.
 
 Runs after ``AuthenticationMiddleware``: ``LocaleMiddleware`` has already picked a language
 from the browser; a logged-in agent's ``AgentProfile.language`` wins over it. Dates are shown

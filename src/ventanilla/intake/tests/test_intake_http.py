@@ -1,4 +1,4 @@
-"""HTTP intake ``POST /intake/<mailbox>/`` (issue 3 item 4) and ``ventanilla mail token``.
+"""HTTP intake ``POST /intake/<mailbox>/`` and ``ventanilla mail token``.
 
 Through Django's test client, plus one real HTTP request against ``live_server``.
 """

@@ -1,4 +1,4 @@
-"""The ``mail gate`` and ``mail token`` subcommands (intake paths of issue 3).
+"""The ``mail gate`` and ``mail token`` subcommands (the MTA pipe and the HTTP intake's token).
 
 Kept apart from ``commands/mail.py`` (import, reprocess) so each stays small; that command
 declares these with ``add_intake_parsers`` and hands them over with ``run_intake``.

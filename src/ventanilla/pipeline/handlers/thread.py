@@ -50,7 +50,7 @@ class ThreadToTicket:
             ticket, reason = self._by_subject(ctx), "subject"
         if ticket is not None:
             # A merged ticket keeps its number and Message-IDs; its mail goes to the
-            # ticket it was merged into (issue 4).
+            # ticket it was merged into.
             target = ticket_follow_merges(ticket)
             if target.pk != ticket.pk:
                 ctx.reasons.append(f"{ticket.number} was merged into {target.number}")

@@ -3,7 +3,7 @@
 An answer is acted on only when it proves what it answers (a notification sent to that
 agent) and who sent it (an authenticated From domain). The signatures here are real: an RSA
 key per domain is generated for the module, mail is signed with ``dkim.sign`` and checked by
-the product's own code (``mail.auth``), whose DNS lookup hook serves the public keys.
+the product's own code (``parse.auth``), whose DNS lookup hook serves the public keys.
 """
 
 from __future__ import annotations

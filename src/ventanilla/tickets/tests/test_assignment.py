@@ -1,4 +1,4 @@
-"""Assignment: manual assign, take, reassign, team moves, and routing on arrival (issue 4)."""
+"""Assignment: manual assign, take, reassign, team moves, and routing on arrival."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Agents' replies to the customer and internal notes (issue 4, item 6)."""
+"""Agents' replies to the customer and internal notes."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ FORBIDDEN = sorted((a, b) for a in S.values for b in S.values if (a, b) not in T
 
 
 def test_the_table_is_the_life_of_a_ticket():
-    """new → open → pending → resolved → closed, with reopen (issue 4)."""
+    """new → open → pending → resolved → closed, with reopen."""
     path = [S.NEW, S.OPEN, S.PENDING, S.OPEN, S.RESOLVED, S.CLOSED, S.OPEN]
     assert all(step in TRANSITIONS for step in pairwise(path))
     assert (S.RESOLVED, S.OPEN) in TRANSITIONS

@@ -40,7 +40,7 @@ SUMMARY_LINES = (
 
 
 def _import_options(options: dict[str, Any], address: str) -> importer.ImportOptions:
-    """The import's options: history is not acknowledged unless ``--ack`` (issue 3)."""
+    """The import's options: history is not acknowledged unless ``--ack`` (answered long ago)."""
     return importer.ImportOptions(
         mailbox_address=address,
         send_ack=bool(options["ack"]) and not options["no_ack"],

@@ -118,10 +118,10 @@ def _children(web: str, smtp: str) -> list[Child]:
         # SIGINT is huey's graceful stop: running tasks finish first.
         Child("worker", [*python, "run_huey", "--flush-locks"], signal.SIGINT),
     ]
-    if settings.VENTANILLA_LMTP_LISTEN:  # delivery from a local Postfix/Dovecot (issue 3)
+    if settings.VENTANILLA_LMTP_LISTEN:  # delivery from a local Postfix/Dovecot (RFC 2033)
         lmtp = settings.VENTANILLA_LMTP_LISTEN
         children.append(Child("lmtp", [*python, "lmtpd", "--listen", lmtp], signal.SIGTERM))
-    if settings.VENTANILLA_IMAP_IDLE:  # IMAP push for accounts with "use IDLE" (issue 3)
+    if settings.VENTANILLA_IMAP_IDLE:  # IMAP push for accounts with "use IDLE" (RFC 2177)
         children.append(Child("imap-idle", [*python, "mail", "idle"], signal.SIGTERM))
     return children
 

@@ -1,6 +1,6 @@
 """``ventanilla status [--json]``: the health report in a terminal; exit 1 when degraded.
 
-The same report as ``/healthz`` (``mail.health``), for cron jobs and people at a shell.
+The same report as ``/healthz`` (``ops.health``), for cron jobs and people at a shell.
 """
 
 from __future__ import annotations
