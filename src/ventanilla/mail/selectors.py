@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from django.conf import settings
+
 from ventanilla.mail.models import BlockedSender, InboundMessage, InboundState, Mailbox
 
 # Mailboxes change rarely and are read several times per message (recipient routing, loop
@@ -55,19 +57,12 @@ def mailbox_for_recipients(recipients: Iterable[str]) -> Mailbox | None:
     return None
 
 
-def mailbox_accepts(address: str) -> bool:
-    """Return True when ``address`` is an active mailbox (the SMTP RCPT check)."""
-    return Mailbox.objects.filter(address__iexact=address.strip(), active=True).exists()
-
-
 def mailbox_size_limit(address: str) -> int | None:
     """Return the largest message ``address`` accepts, or None if it is no active mailbox.
 
     The smaller of the mailbox's ``max_message_bytes`` and ``VENTANILLA_MAX_MESSAGE_BYTES``;
     read from the database (not the cache) because it doubles as the RCPT check.
     """
-    from django.conf import settings
-
     found = (
         Mailbox.objects.filter(address__iexact=address.strip(), active=True)
         .values_list("max_message_bytes", flat=True)

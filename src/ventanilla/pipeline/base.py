@@ -42,4 +42,3 @@ class Action(StrEnum):
     AUTO_REPLY = "auto-reply"  # automatic mail: no ack, never opens or reopens a ticket
     BOUNCE = "bounce"  # delivery report: like AUTO_REPLY, and record the failed recipient
     NO_ACK = "no-ack"  # a normal ticket, but no acknowledgement
-    SPOOF = "spoof"  # possibly forged sender: no ack, no joining by subject number

@@ -29,8 +29,6 @@ def apply_chain(ctx: Context, chain: tuple[tuple[str, Action], ...]) -> None:
             ctx.kind = MailKind.BOUNCE
         elif action is Action.AUTO_REPLY and ctx.kind is MailKind.MAIL:
             ctx.kind = MailKind.AUTO_REPLY
-        elif action is Action.SPOOF:
-            ctx.possible_spoof = True
         ctx.suppress_ack(name)
 
 

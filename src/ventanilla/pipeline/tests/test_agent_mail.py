@@ -404,7 +404,7 @@ def test_possible_spoof_is_never_acted_on(assigned, make_ctx, make_mail, sign):
         HANDLERS[name].process(ctx)
     assert ctx.thread_reason == "token"
     assert ctx.authentication["verdict"] == "pass"
-    ctx.possible_spoof = True  # e.g. a SPOOF rule of the chain matched
+    ctx.possible_spoof = True  # as the authenticate step marks a failed verdict
 
     HANDLERS["agent-mail"].process(ctx)
 
