@@ -50,3 +50,14 @@ def agent_by_email(email: str) -> User | None:
         User.objects.filter(email__iexact=address, is_active=True, agent__isnull=False)[:2]
     )
     return users[0] if len(users) == 1 else None
+
+
+def agent_login_emails() -> frozenset[str]:
+    """Return the lowercased e-mail of every agent login, active or not."""
+    emails = User.objects.filter(agent__isnull=False).values_list("email", flat=True)
+    return frozenset(e.strip().lower() for e in emails if e and e.strip())
+
+
+def agent_login_by_email(email: str) -> User | None:
+    """Return an agent login (active or not) whose address is ``email``, or None."""
+    return User.objects.filter(email__iexact=email, agent__isnull=False).first()

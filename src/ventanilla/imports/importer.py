@@ -5,14 +5,15 @@ deduplicated by sha256 like any SMTP delivery), then is processed inline in this
 in archive order: a reply is only threaded to its parent if the parent was processed first,
 which a task queue with several workers would not guarantee.
 
-Migrating an old support mailbox (issue 3, item 5): the agents' replies in it become
-outbound articles (step ``outbound-history``, see ``mail/history.py``); a message whose
-parent comes later in the archive is deferred and processed again after the first pass
-(repeated while that threads more, then once more with nothing deferred); at the end every
-ticket the import touched gets its real last activity and the status chosen for history
-(``tickets/history.py``). History is never acknowledged unless asked (``send_ack``), and a
-dry run does all of it in a transaction that is rolled back, so its counts are real.
-Memory stays bounded: messages are streamed one at a time and only ids are kept.
+Migrating an old support mailbox: its messages carry the source ``import``, so they go
+through the import pipeline (``pipeline/registry.py``), where the agents' replies become
+outbound articles; a message whose parent comes later in the archive is deferred and
+processed again after the first pass (repeated while that threads more, then once more
+with nothing deferred: ``replay.py``); at the end every ticket the import touched gets its
+real last activity and the status chosen for history (``bookkeeping.py``). History is
+never acknowledged unless asked (``send_ack``), and a dry run does all of it in a
+transaction that is rolled back, so its counts are real. Memory stays bounded: messages
+are streamed one at a time and only ids are kept.
 """
 
 from __future__ import annotations
@@ -27,25 +28,40 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from ventanilla.core.batching import ids_after, in_batches
+from ventanilla.core.batching import in_batches
 from ventanilla.imports.archive import ArchiveItem, Source, archive_sources
-from ventanilla.imports.history import (
-    DEFERRED_REASON,
-    HistoryRun,
-    history_current,
-    history_run_new,
-    history_running,
-    inbound_history_requeue,
+from ventanilla.imports.bookkeeping import (
+    import_ticket_ids_touched,
+    import_ticket_ids_unsettled,
+    inbound_import_requeue,
+    ticket_history_settle,
+)
+from ventanilla.imports.replay import (
+    ImportRun,
+    Processed,
+    import_run_new,
+    process_now,
+    reprocess,
+    retry_deferred,
 )
 from ventanilla.intake.ingest import ingest_raw
-from ventanilla.mail.models import InboundMessage, InboundState
-from ventanilla.pipeline.services import inbound_process_detailed, inbound_requeue
-from ventanilla.tickets.history import SETTLED_EVENT, ticket_history_settle
-from ventanilla.tickets.models import Ticket
+from ventanilla.mail.models import InboundMessage, InboundSource, InboundState
+from ventanilla.mail.selectors import inbound_quarantine_reason, inbound_quarantined_ids
+from ventanilla.pipeline.handlers.imported_reply import DEFERRED_REASON
+
+__all__ = [
+    "ImportCounts",
+    "ImportOptions",
+    "Processed",
+    "import_paths",
+    "import_sources",
+    "quarantine_reason",
+    "quarantined_ids",
+    "reprocess",
+]
 
 log = logging.getLogger(__name__)
 
-SOURCE = "import"
 # Only the first failures are kept in detail (all are counted), so memory stays bounded
 # on an archive full of garbage.
 MAX_FAILURES_KEPT = 100
@@ -94,42 +110,13 @@ OUTCOME_FIELD: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Processed:
-    """The result of processing one stored message."""
-
-    inbound_id: int
-    state: str
-    outcome: str  # a key of OUTCOME_FIELD, or a state the importer does not count
-    ticket_number: str = ""
-
-
-def process_now(inbound_id: int) -> Processed:
-    """Run the pipeline on one stored message in this process and classify the result."""
-    run = history_current()
-    if run is not None:
-        run.note = ""
-    result = inbound_process_detailed(inbound_id=inbound_id)
-    note = run.note if run is not None else ""
-    if note == "deferred":
-        return Processed(inbound_id, result.state, "deferred")
-    if result.state != InboundState.PROCESSED:
-        return Processed(inbound_id, result.state, result.state)
-    if not result.ticket_number:
-        # Processed without an article (nothing to attach to): nothing was created.
-        return Processed(inbound_id, result.state, InboundState.IGNORED)
-    if note == "agent-reply":
-        outcome = "agent-first" if result.created_ticket else "agent-reply"
-    else:
-        outcome = "created" if result.created_ticket else "added"
-    return Processed(inbound_id, result.state, outcome, result.ticket_number)
-
-
 def _is_deferred(inbound: InboundMessage) -> bool:
     return inbound.state == InboundState.IGNORED and inbound.reasons == [DEFERRED_REASON]
 
 
-def import_raw(raw: bytes, *, envelope_to: Sequence[str], send_ack: bool) -> Processed:
+def import_raw(
+    raw: bytes, run: ImportRun, *, envelope_to: Sequence[str], send_ack: bool
+) -> Processed:
     """Store one message through ``ingest_raw`` and process it inline, in one transaction.
 
     Bytes already stored count as ``already`` (re-running an import changes nothing),
@@ -142,37 +129,40 @@ def import_raw(raw: bytes, *, envelope_to: Sequence[str], send_ack: bool) -> Pro
     """
     with transaction.atomic():
         result = ingest_raw(
-            raw, source=SOURCE, envelope_to=envelope_to, send_ack=send_ack, process=False
+            raw,
+            source=InboundSource.IMPORT,
+            envelope_to=envelope_to,
+            send_ack=send_ack,
+            process=False,
         )
         inbound = result.inbound
         if not result.created and _is_deferred(inbound):
             # An earlier import stopped before its deferred messages were done.
-            inbound_history_requeue(inbound_id=inbound.pk)
+            inbound_import_requeue(inbound_id=inbound.pk)
         elif not result.created and inbound.state != InboundState.RECEIVED:
             return Processed(inbound.pk, inbound.state, "already")
-        return process_now(inbound.pk)
-
-
-def retry_deferred(inbound_id: int) -> Processed:
-    """Process a deferred message again (its parent may have been imported since)."""
-    with transaction.atomic():
-        if not inbound_history_requeue(inbound_id=inbound_id):
-            return Processed(inbound_id, "", "already")
-        return process_now(inbound_id)
+        return process_now(inbound.pk, run)
 
 
 Progress = Callable[[int, ImportCounts], None]
 
 
 def _import_item(
-    item: ArchiveItem, counts: ImportCounts, *, envelope_to: Sequence[str], send_ack: bool
+    item: ArchiveItem,
+    counts: ImportCounts,
+    run: ImportRun,
+    *,
+    envelope_to: Sequence[str],
+    send_ack: bool,
 ) -> None:
     if item.raw is None:
         counts.record_failure(item.label, item.error)
         return
     raw = item.raw
     _guarded(
-        item.label, counts, lambda: import_raw(raw, envelope_to=envelope_to, send_ack=send_ack)
+        item.label,
+        counts,
+        lambda: import_raw(raw, run, envelope_to=envelope_to, send_ack=send_ack),
     )
 
 
@@ -197,7 +187,7 @@ def _guarded(label: str, counts: ImportCounts, step: Callable[[], Processed]) ->
         setattr(counts, name, getattr(counts, name) + 1)
 
 
-def _resolve_deferred(counts: ImportCounts, run: HistoryRun, batch: int) -> None:
+def _resolve_deferred(counts: ImportCounts, run: ImportRun, batch: int) -> None:
     """Process deferred messages again while that threads more, then once without deferring.
 
     Each pass only holds the ids deferred by the one before, so memory stays bounded by
@@ -207,7 +197,9 @@ def _resolve_deferred(counts: ImportCounts, run: HistoryRun, batch: int) -> None
         waiting, run.deferred = run.deferred, []
         for inbound_id in in_batches(waiting, batch):
             _guarded(
-                f"inbound #{inbound_id}", counts, functools.partial(retry_deferred, inbound_id)
+                f"inbound #{inbound_id}",
+                counts,
+                functools.partial(retry_deferred, inbound_id, run),
             )
         if len(run.deferred) == len(waiting):
             # Nothing threaded in this pass: their parents are not in the archive.
@@ -219,16 +211,10 @@ SETTLE_BATCH = 500
 
 def _settle(counts: ImportCounts, *, since: datetime, status: str, batch: int) -> None:
     """Settle every ticket this import touched, and any an interrupted import left unsettled."""
-    touched = InboundMessage.objects.filter(
-        source=SOURCE, processed_at__gte=since, ticket__isnull=False
-    ).values_list("ticket_id", flat=True)
-    unsettled = (
-        Ticket.objects.filter(inbound__source=SOURCE)
-        .exclude(events__kind=SETTLED_EVENT)
-        .values_list("pk", flat=True)
-    )
-    for query, field_name in ((touched, "ticket_id"), (unsettled, "pk")):
-        for ticket_id in in_batches(ids_after(query, field_name, page=SETTLE_BATCH), batch):
+    touched = import_ticket_ids_touched(since=since, page=SETTLE_BATCH)
+    unsettled = import_ticket_ids_unsettled(page=SETTLE_BATCH)
+    for ids in (touched, unsettled):
+        for ticket_id in in_batches(ids, batch):
             if ticket_history_settle(ticket_id=ticket_id, status=status):
                 counts.tickets_settled += 1
 
@@ -247,7 +233,7 @@ class ImportOptions:
 
 
 def _import_all(
-    sources: Sequence[Source], options: ImportOptions, run: HistoryRun, progress: Progress | None
+    sources: Sequence[Source], options: ImportOptions, run: ImportRun, progress: Progress | None
 ) -> ImportCounts:
     counts = ImportCounts(dry_run=options.dry_run)
     started = timezone.now()
@@ -255,7 +241,7 @@ def _import_all(
     items = (item for source in sources for item in source.items())
     for item in in_batches(items, options.batch):
         counts.messages += 1
-        _import_item(item, counts, envelope_to=envelope_to, send_ack=options.send_ack)
+        _import_item(item, counts, run, envelope_to=envelope_to, send_ack=options.send_ack)
         if progress is not None:
             progress(counts.messages, counts)
     _resolve_deferred(counts, run, options.batch)
@@ -278,16 +264,15 @@ def import_sources(
     """
     if options is None:
         options = ImportOptions(mailbox_address=mailbox_address, send_ack=send_ack)
-    run = history_run_new(
+    run = import_run_new(
         agent_addresses=options.agent_addresses, agent_domains=options.agent_domains
     )
-    with history_running(run):
-        if not options.dry_run:
-            return _import_all(sources, options, run, progress)
-        with transaction.atomic():
-            counts = _import_all(sources, options, run, progress)
-            transaction.set_rollback(True)
-        return counts
+    if not options.dry_run:
+        return _import_all(sources, options, run, progress)
+    with transaction.atomic():
+        counts = _import_all(sources, options, run, progress)
+        transaction.set_rollback(True)
+    return counts
 
 
 def import_paths(
@@ -300,25 +285,10 @@ def import_paths(
 
 
 def quarantined_ids() -> list[int]:
-    """Return the ids of every quarantined message, oldest first."""
-    return list(
-        InboundMessage.objects.filter(state=InboundState.QUARANTINED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def reprocess(inbound_id: int) -> Processed | None:
-    """Requeue one quarantined message and process it inline; None if it was not quarantined."""
-    if not inbound_requeue(inbound_id=inbound_id):
-        return None
-    return process_now(inbound_id)
+    """Return the ids of every quarantined message, oldest first (``mail reprocess --all``)."""
+    return inbound_quarantined_ids()
 
 
 def quarantine_reason(inbound_id: int) -> str:
     """Return the last line of a quarantined message's error (a traceback ends with it)."""
-    error = (
-        InboundMessage.objects.filter(pk=inbound_id).values_list("error", flat=True).first() or ""
-    )
-    lines = [line.strip() for line in error.splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    return inbound_quarantine_reason(inbound_id=inbound_id)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ventanilla.intake.ingest import ingest_raw
-from ventanilla.mail.models import Mailbox
+from ventanilla.mail.models import InboundSource, Mailbox
 from ventanilla.mail.selectors import mailbox_by_key
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def _read_and_store(request: IntakeRequest, mailbox: Mailbox) -> IntakeReply:
     if not raw.strip():
         return _error(400, _("The message is empty."))
     try:
-        result = ingest_raw(raw, source="http", envelope_to=[mailbox.address])
+        result = ingest_raw(raw, source=InboundSource.HTTP, envelope_to=[mailbox.address])
     except Exception:
         log.exception("intake: message for %s not stored", mailbox.address)
         return _unavailable()

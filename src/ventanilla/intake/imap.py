@@ -26,7 +26,13 @@ from imapclient import SEEN, IMAPClient
 
 from ventanilla.intake import imap_services
 from ventanilla.intake.ingest import ingest_raw
-from ventanilla.mail.models import ImapAccount, ImapAfter, ImapAuth, ImapSecurity
+from ventanilla.mail.models import (
+    ImapAccount,
+    ImapAfter,
+    ImapAuth,
+    ImapSecurity,
+    InboundSource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +200,9 @@ def _fetch_chunk(
         for uid in uids:
             raw = data.get(uid, {}).get(b"BODY[]")
             if raw is not None:  # None: expunged by another client meanwhile
-                stored = ingest_raw(raw, source="imap", envelope_to=[account.mailbox.address])
+                stored = ingest_raw(
+                    raw, source=InboundSource.IMAP, envelope_to=[account.mailbox.address]
+                )
                 counts[0 if stored.created else 1] += 1
     result.fetched += counts[0] + counts[1]
     result.stored += counts[0]

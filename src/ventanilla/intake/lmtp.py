@@ -26,6 +26,7 @@ from ventanilla.intake.smtp import (
     start_smtp_listener,
 )
 from ventanilla.intake.smtp_session import SessionCap
+from ventanilla.mail.models import InboundSource
 
 # aiosmtpd answers these itself at the end of DATA, once; LMTP owes one line per recipient.
 _DATA_REFUSALS = ("552 Error: Too much mail data", "500 Line too long")
@@ -82,7 +83,7 @@ def start_lmtp_listener(
     exposed), which opens up to 20 parallel connections by default (Postfix's
     ``default_destination_concurrency_limit``); a cap would only defer its deliveries.
     """
-    options.setdefault("source", "lmtp")
+    options.setdefault("source", InboundSource.LMTP)
     options.setdefault("max_per_address", 0)
     return start_smtp_listener(
         host,

@@ -21,6 +21,7 @@ from typing import BinaryIO
 from django.conf import settings
 
 from ventanilla.intake.ingest import ingest_raw
+from ventanilla.mail.models import InboundSource
 from ventanilla.mail.selectors import mailbox_by_key, mailbox_default
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def _store(raw: bytes, *, mailbox: str, sender: str) -> GateResult:
         return GateResult(EX_TEMPFAIL, f"no active mailbox {mailbox or '(default)'}")
     if len(raw) > box.max_message_bytes:
         return GateResult(EX_DATAERR, f"message larger than {box.max_message_bytes} bytes")
-    result = ingest_raw(raw, source="pipe", envelope_from=sender, envelope_to=[box.address])
+    result = ingest_raw(
+        raw, source=InboundSource.PIPE, envelope_from=sender, envelope_to=[box.address]
+    )
     state = "stored" if result.created else "already stored"
     return GateResult(EX_OK, f"{state} as #{result.inbound.pk}")

@@ -40,6 +40,7 @@ from ventanilla.intake.group_commit import GroupCommitter
 from ventanilla.intake.ingest import RawMail
 from ventanilla.intake.smtp_session import LimitedEnvelope, SessionCap, SessionLimits
 from ventanilla.intake.tls import server_tls_context
+from ventanilla.mail.models import InboundSource
 from ventanilla.mail.selectors import (
     mailbox_size_limit,
     mailbox_size_limit_cached,
@@ -129,7 +130,7 @@ class IngestHandler:
     def __init__(
         self,
         *,
-        source: str = "smtp",
+        source: str = InboundSource.SMTP,
         max_sessions: int | None = None,
         max_per_address: int | None = None,
         command_timeout: float | None = None,

@@ -123,3 +123,21 @@ def inbound_stuck(*, older_than_seconds: int = 60) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]
     )
+
+
+def inbound_quarantined_ids() -> list[int]:
+    """Return the ids of every quarantined message, oldest first."""
+    return list(
+        InboundMessage.objects.filter(state=InboundState.QUARANTINED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def inbound_quarantine_reason(*, inbound_id: int) -> str:
+    """Return the last line of a quarantined message's error (a traceback ends with it)."""
+    error = (
+        InboundMessage.objects.filter(pk=inbound_id).values_list("error", flat=True).first() or ""
+    )
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    return lines[-1] if lines else ""

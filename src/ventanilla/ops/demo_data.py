@@ -20,13 +20,13 @@ from django.utils import timezone
 from ventanilla.agents.models import AgentProfile, AssignmentPolicy, Role, Team
 from ventanilla.agents.services import agent_create, team_create
 from ventanilla.intake.ingest import ingest_raw
-from ventanilla.mail.models import InboundMessage, Mailbox
+from ventanilla.mail.models import InboundMessage, InboundSource, Mailbox
 from ventanilla.pipeline.services import inbound_process
 from ventanilla.tickets.models import Ticket
 
 TEAM_NAME = "Soporte"
 # The ``source`` of the example mails: how they are told from real ones.
-DEMO_SOURCE = "demo"
+DEMO_SOURCE = InboundSource.DEMO
 
 
 @dataclass(frozen=True)

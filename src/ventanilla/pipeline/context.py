@@ -53,6 +53,21 @@ class Bounce:
     original_message_ids: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ArchiveRun:
+    """What the import pipeline is told about the archive being imported.
+
+    The agents: addresses and domains named for the import, and every agent login's
+    e-mail (read once per import). ``may_defer`` is True during the passes in which a
+    message whose parent is not imported yet may wait for a later pass.
+    """
+
+    agent_addresses: frozenset[str] = frozenset()
+    agent_domains: frozenset[str] = frozenset()
+    user_emails: frozenset[str] = frozenset()
+    may_defer: bool = False
+
+
 @dataclass
 class Context:
     """Everything known about one message while the pipeline runs."""
@@ -85,6 +100,12 @@ class Context:
     # ``dsn.classify`` of the message, computed once for the rules that ask (bounce and
     # auto-submitted): None until classified, False when the message is no report at all.
     dsn_report: DsnReport | Literal[False] | None = None
+    # Import pipeline only: the running import (None when a message is reprocessed later),
+    # whether the sender is one of the archive's agents, and what the import steps made of
+    # the message ("agent-reply", "deferred" or ""), handed back in ``ProcessResult``.
+    archive: ArchiveRun | None = None
+    imported_agent: bool = False
+    imported_as: str = ""
 
     def stop(self, outcome: Outcome, reason: str) -> None:
         """End processing here with ``outcome``; the runner skips the remaining steps."""

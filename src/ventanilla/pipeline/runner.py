@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from ventanilla.parse.parsing import parse_message
 from ventanilla.pipeline import registry
-from ventanilla.pipeline.base import Action
+from ventanilla.pipeline.base import Action, Rule
 from ventanilla.pipeline.context import Context, MailKind, Outcome
 
 log = logging.getLogger(__name__)
 
 
-def apply_chain(ctx: Context, chain: tuple[tuple[str, Action], ...]) -> None:
-    """Check every rule of ``chain`` in order and apply each hit's action."""
+def apply_chain(
+    ctx: Context,
+    chain: tuple[tuple[str, Action], ...],
+    rules: Mapping[str, Rule] | None = None,
+) -> None:
+    """Check every rule of ``chain`` (from ``rules``, the live ones by default) in order."""
+    rules = registry.RULES if rules is None else rules
     for name, action in chain:
-        if not registry.RULES[name].check(ctx):
+        if not rules[name].check(ctx):
             ctx.rule_misses.append(name)
             continue
         ctx.rule_hits.append(name)
@@ -32,21 +38,30 @@ def apply_chain(ctx: Context, chain: tuple[tuple[str, Action], ...]) -> None:
         ctx.suppress_ack(name)
 
 
-def _run_handlers(ctx: Context) -> None:
-    for name in registry.INBOUND_PIPELINE:
+def _run_handlers(ctx: Context, order: tuple[str, ...]) -> None:
+    for name in order:
         if ctx.stopped:
             break
         registry.HANDLERS[name].process(ctx)
 
 
 def run_pipeline(ctx: Context) -> None:
-    """Check the raw bytes, parse, apply the chain, then run the handlers until one stops."""
+    """Check the raw bytes, parse, apply the chain, then run the handlers until one stops.
+
+    The chain and the handlers are those of the message's pipeline (``registry.pipeline_for``).
+    """
+    pipeline = registry.pipeline_for(ctx.inbound.source)
     apply_chain(ctx, registry.RAW_CHAIN)
     if not ctx.stopped:
         ctx.mail = parse_message(ctx.raw)
         ctx.reasons.extend(ctx.mail.notes())  # what parsing salvaged, shown with the message
-        apply_chain(ctx, registry.INBOUND_CHAIN)
-        _run_handlers(ctx)
+        apply_chain(ctx, pipeline.chain, pipeline.rules)
+        _run_handlers(ctx, pipeline.handlers)
     log.debug(
-        "inbound %s: %s hits=%s reasons=%s", ctx.inbound.pk, ctx.outcome, ctx.rule_hits, ctx.reasons
+        "inbound %s (%s): %s hits=%s reasons=%s",
+        ctx.inbound.pk,
+        pipeline.name,
+        ctx.outcome,
+        ctx.rule_hits,
+        ctx.reasons,
     )

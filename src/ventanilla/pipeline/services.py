@@ -12,7 +12,7 @@ from django.utils import timezone
 from ventanilla.core.text import db_safe
 from ventanilla.mail.models import InboundMessage, InboundState
 from ventanilla.mail.selectors import mailbox_default
-from ventanilla.pipeline.context import Context, Outcome
+from ventanilla.pipeline.context import ArchiveRun, Context, Outcome
 from ventanilla.pipeline.runner import run_pipeline
 
 log = logging.getLogger(__name__)
@@ -27,11 +27,16 @@ _STATE_FOR_OUTCOME = {
 
 @dataclass(frozen=True)
 class ProcessResult:
-    """How processing one message ended: its state, and the ticket it opened or joined."""
+    """How processing one message ended: its state, and the ticket it opened or joined.
+
+    ``imported_as`` tells the importer what the import steps made of the message
+    (``"agent-reply"``, ``"deferred"`` or ``""``).
+    """
 
     state: str
     ticket_number: str = ""
     created_ticket: bool = False
+    imported_as: str = ""
 
 
 def inbound_process(*, inbound_id: int) -> str:
@@ -39,15 +44,20 @@ def inbound_process(*, inbound_id: int) -> str:
     return inbound_process_detailed(inbound_id=inbound_id).state
 
 
-def inbound_process_detailed(*, inbound_id: int) -> ProcessResult:
+def inbound_process_detailed(
+    *, inbound_id: int, archive: ArchiveRun | None = None
+) -> ProcessResult:
     """Like ``inbound_process``, also telling whether a ticket was opened (for importers).
+
+    ``archive`` is what the import pipeline is told about a running import (its agents,
+    whether orphans may wait); it is given only by the importer.
 
     Any exception rolls the whole message back and sends it to quarantine with the error,
     so a poison message never blocks the others. Database errors are re-raised instead:
     they are the system's fault, and the message stays ``received`` for a retry.
     """
     try:
-        return _process_atomically(inbound_id)
+        return _process_atomically(inbound_id, archive)
     except DatabaseError:
         raise
     except Exception as exc:
@@ -57,7 +67,7 @@ def inbound_process_detailed(*, inbound_id: int) -> ProcessResult:
 
 
 @transaction.atomic
-def _process_atomically(inbound_id: int) -> ProcessResult:
+def _process_atomically(inbound_id: int, archive: ArchiveRun | None) -> ProcessResult:
     inbound = InboundMessage.objects.select_for_update().filter(pk=inbound_id).first()
     if inbound is None or inbound.state != InboundState.RECEIVED:
         return ProcessResult(inbound.state if inbound else "missing")
@@ -65,11 +75,11 @@ def _process_atomically(inbound_id: int) -> ProcessResult:
     if mailbox is None:
         msg = "no mailbox is configured"
         raise RuntimeError(msg)
-    ctx = Context(inbound=inbound, mailbox=mailbox, raw=bytes(inbound.raw))
+    ctx = Context(inbound=inbound, mailbox=mailbox, raw=bytes(inbound.raw), archive=archive)
     run_pipeline(ctx)
     _record(ctx)
     number = ctx.ticket.number if ctx.ticket is not None else ""
-    return ProcessResult(inbound.state, number, ctx.created_ticket)
+    return ProcessResult(inbound.state, number, ctx.created_ticket, ctx.imported_as)
 
 
 def _record(ctx: Context) -> None:

@@ -17,10 +17,10 @@ from django.core.management import call_command
 
 from ventanilla.customers.models import Customer
 from ventanilla.imports.archive import archive_sources
-from ventanilla.imports.history import DEFERRED_REASON
 from ventanilla.imports.importer import ImportOptions, import_sources
 from ventanilla.imports.tests.history_archive import old_mailbox, write_maildir, write_mbox
 from ventanilla.mail.models import InboundMessage, InboundState, OutboundMessage
+from ventanilla.pipeline.handlers.imported_reply import DEFERRED_REASON
 from ventanilla.tickets.models import Article, Ticket, TicketEvent, TicketStatus
 
 AGENT_ADDRESSES = {"soporte@empresa.es", "ana@empresa.es", "pedro@empresa.es"}

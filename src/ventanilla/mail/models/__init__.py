@@ -11,7 +11,12 @@ from ventanilla.mail.models.imap import (
     ImapAuth,
     ImapSecurity,
 )
-from ventanilla.mail.models.inbound import BlockedSender, InboundMessage, InboundState
+from ventanilla.mail.models.inbound import (
+    BlockedSender,
+    InboundMessage,
+    InboundSource,
+    InboundState,
+)
 from ventanilla.mail.models.mailbox import (
     LANGUAGE_CHOICES,
     AgentMailCheck,
@@ -31,6 +36,7 @@ __all__ = [
     "ImapAuth",
     "ImapSecurity",
     "InboundMessage",
+    "InboundSource",
     "InboundState",
     "MailTemplate",
     "MailTemplateKind",

@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.mail.models.mailbox import Mailbox
 
 
+class InboundSource(models.TextChoices):
+    """Which door a stored message came in by; ``IMPORT`` selects the import pipeline."""
+
+    SMTP = "smtp"
+    LMTP = "lmtp"
+    IMAP = "imap"
+    PIPE = "pipe"
+    HTTP = "http"
+    IMPORT = "import"  # an archive read by ``ventanilla mail import``
+    DEMO = "demo"  # the example tickets of ``ventanilla demo``
+
+
 class InboundState(models.TextChoices):
     """Where a stored message is in its life."""
 

@@ -119,8 +119,6 @@ class AgentMail:
 
     def process(self, ctx: Context) -> None:
         """See `Handler`."""
-        if ctx.inbound.source == "import":
-            return  # history is recorded as it was, never sent again to customers
         sender = ctx.parsed.sender
         agent = agent_by_email(sender.email) if sender is not None else None
         if agent is None:

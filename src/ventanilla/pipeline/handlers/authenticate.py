@@ -16,10 +16,6 @@ from django.conf import settings
 from ventanilla.parse import auth
 from ventanilla.pipeline.context import Context
 
-# ``importer.SOURCE``: history from an old mailbox. Its signatures were checked (or not) when
-# it arrived years ago; keys have rotated since, so a check now would flag honest mail.
-HISTORY_SOURCES = frozenset({"import"})
-
 
 def trusted_authserv_ids(ctx: Context) -> list[str]:
     """The authserv-ids believed for this message: the site's and its mailbox's own."""
@@ -36,9 +32,6 @@ class Authenticate:
     def process(self, ctx: Context) -> None:
         """See `Handler`."""
         mail = ctx.parsed
-        if ctx.inbound.source in HISTORY_SOURCES:
-            ctx.authentication = {"verdict": "none", "method": "", "details": ["history import"]}
-            return
         from_domain = mail.sender.email.rsplit("@", 1)[-1].lower() if mail.sender else ""
         verdict = auth.authenticate(
             ctx.raw,
@@ -52,3 +45,18 @@ class Authenticate:
             ctx.possible_spoof = True
             ctx.suppress_ack("possible-spoof")
             ctx.reasons.append(f"authenticate: {from_domain} failed ({'; '.join(verdict.details)})")
+
+
+class ArchivedAuthentication:
+    """The import pipeline's ``authenticate``: archived mail is recorded as not checked.
+
+    Its signatures were checked (or not) when it arrived years ago; keys have rotated
+    since, so a check now would flag honest mail.
+    """
+
+    name = "archived-authentication"
+    description = "Imports: record that an archived message's sender was not checked."
+
+    def process(self, ctx: Context) -> None:
+        """See `Handler`."""
+        ctx.authentication = {"verdict": "none", "method": "", "details": ["history import"]}

@@ -11,15 +11,15 @@ from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.services import ticket_create_from_mail, ticket_customer_replied
 
 
-def _received_at(ctx: Context) -> datetime:
-    """When the request was received: now, or for imported history the mail's own date.
+def mail_date(ctx: Context) -> datetime:
+    """The mail's own Date, or the time it was stored when missing, naive or in the future.
 
     An imported archive must keep its original dates (a ticket from 2019 was not received
-    today); a Date header in the future or missing falls back to the import time.
+    today).
     """
     date = ctx.parsed.date
     stored = ctx.inbound.received_at
-    if ctx.inbound.source == "import" and date is not None and date.tzinfo is not None:
+    if date is not None and date.tzinfo is not None:
         return min(date, stored)
     return stored
 
@@ -28,7 +28,7 @@ class OpenOrUpdateTicket:
     """New mail opens a ticket; a reply moves its ticket; automatic mail never does either.
 
     A reply reopens a resolved ticket, and a closed one within ``VENTANILLA_REOPEN_DAYS``;
-    later it opens a follow-up ticket linked to the closed one (issue 4).
+    later it opens a follow-up ticket linked to the closed one.
     A bounce or auto-reply about a known ticket is kept on it as an automatic article but
     never reopens it; about no known ticket it is ignored, so robots cannot open tickets
     (django-helpdesk opened one per bounce and acknowledged MAILER-DAEMON).
@@ -36,6 +36,11 @@ class OpenOrUpdateTicket:
 
     name = "ticket"
     description = "Open a ticket for new mail, or update the threaded one."
+
+    @staticmethod
+    def received_at(ctx: Context) -> datetime:
+        """When the request was received: when we stored it."""
+        return ctx.inbound.received_at
 
     def process(self, ctx: Context) -> None:
         """See `Handler`."""
@@ -47,13 +52,12 @@ class OpenOrUpdateTicket:
                 ticket=ctx.ticket, recipients=ctx.bounce.recipients, permanent=ctx.bounce.permanent
             )
         elif ctx.kind is MailKind.MAIL:
-            if ticket_reopen_window_open(ticket=ctx.ticket, now=_received_at(ctx)):
+            if ticket_reopen_window_open(ticket=ctx.ticket, now=self.received_at(ctx)):
                 ticket_customer_replied(ticket=ctx.ticket)
             else:
                 self._follow_up(ctx, ctx.ticket)
 
-    @staticmethod
-    def _follow_up(ctx: Context, previous: Ticket) -> None:
+    def _follow_up(self, ctx: Context, previous: Ticket) -> None:
         """Closed longer than the reopen window: the mail opens a new, linked ticket.
 
         The rest of the pipeline treats it as a new ticket (its first article, an ack).
@@ -62,7 +66,7 @@ class OpenOrUpdateTicket:
             previous=previous,
             customer=ctx.customer or previous.customer,
             subject=ctx.parsed.subject,
-            received_at=_received_at(ctx),
+            received_at=self.received_at(ctx),
             language=ctx.language,
             possible_spoof=ctx.possible_spoof,
             inbound_id=ctx.inbound.pk,
@@ -71,8 +75,7 @@ class OpenOrUpdateTicket:
         ctx.thread_reason = "follow-up"
         ctx.reasons.append(f"{previous.number} closed beyond the reopen window")
 
-    @staticmethod
-    def _open(ctx: Context) -> None:
+    def _open(self, ctx: Context) -> None:
         if ctx.kind is not MailKind.MAIL:
             ctx.stop(Outcome.IGNORED, f"{ctx.kind} about no known ticket")
             return
@@ -83,10 +86,22 @@ class OpenOrUpdateTicket:
             mailbox=ctx.mailbox,
             customer=ctx.customer,
             subject=ctx.parsed.subject,
-            received_at=_received_at(ctx),
+            received_at=self.received_at(ctx),
             language=ctx.language,
             possible_spoof=ctx.possible_spoof,
             inbound_id=ctx.inbound.pk,
         )
         ctx.created_ticket = True
         ctx.thread_reason = "new"
+
+
+class OpenOrUpdateImportedTicket(OpenOrUpdateTicket):
+    """The import pipeline's ``ticket``: history keeps the dates its mail was written."""
+
+    name = "imported-ticket"
+    description = "Imports: like ticket, dated by the mail's own Date."
+
+    @staticmethod
+    def received_at(ctx: Context) -> datetime:
+        """When the request was received: the mail's own date (see `mail_date`)."""
+        return mail_date(ctx)

@@ -6,18 +6,18 @@ already stripped, so an old "urgente" further down the thread does not count) an
 priority headers (``tickets.triage_rules``). Then the ticket goes to its mailbox's team and,
 by the team's policy, to an agent (``tickets.assignment.ticket_route_new``).
 
-Imported history (source "import") gets the suggestion but no SLA clock and no routing:
-mail from last year must not page anyone today.
+Imported history gets the suggestion but no SLA clock and no routing (``ImportedTriage``,
+in the import pipeline): mail from last year must not page anyone today.
 """
 
 from __future__ import annotations
 
 from ventanilla.pipeline.context import Context, MailKind
+from ventanilla.tickets.assignment import ticket_route_new
 from ventanilla.tickets.priority import ticket_triage_new
 
 # The headers the priority rule reads (``triage_rules.HeaderRule``).
 PRIORITY_HEADERS = ("X-Priority", "X-MSMail-Priority", "Importance", "Priority")
-IMPORT_SOURCE = "import"
 
 
 class Triage:
@@ -25,19 +25,25 @@ class Triage:
 
     name = "triage"
     description = "Suggest urgency/impact/priority of a new ticket, start its SLA, route it."
+    live = True  # start the SLA clock and route the ticket
 
     def process(self, ctx: Context) -> None:
         """See `Handler`."""
         ticket = ctx.ticket
         if not ctx.created_ticket or ticket is None or ctx.kind is not MailKind.MAIL:
             return
-        live = ctx.inbound.source != IMPORT_SOURCE
+        live = self.live
         headers = {name: ctx.parsed.header(name) for name in PRIORITY_HEADERS}
         text = ctx.body.new_text or ctx.body.text
         ticket = ticket_triage_new(ticket=ticket, text=text, headers=headers, start_sla=live)
         if live:
-            # G's module; imported here so the pipeline still loads while it is being written.
-            from ventanilla.tickets.assignment import ticket_route_new
-
             ticket = ticket_route_new(ticket=ticket)
         ctx.ticket = ticket
+
+
+class ImportedTriage(Triage):
+    """The import pipeline's ``triage``: the suggestion only, no SLA clock, no routing."""
+
+    name = "imported-triage"
+    description = "Imports: suggest the priority of a new ticket; no SLA, no routing."
+    live = False

@@ -5,9 +5,9 @@ from __future__ import annotations
 import email.utils
 
 from ventanilla.core.signing import ticket_number_from_message_id
-from ventanilla.imports.history import is_agent_history
 from ventanilla.mail.models import OutboundMessage
 from ventanilla.mail.selectors import mailbox_addresses
+from ventanilla.pipeline.archive_senders import is_archive_agent_mail
 from ventanilla.pipeline.context import Context
 
 
@@ -37,11 +37,12 @@ class Loop:
         if mail.message_id and ticket_number_from_message_id(mail.message_id) is not None:
             ctx.reasons.append(f"loop: our own signed Message-ID <{mail.message_id}>")
             return True
-        ours = mailbox_addresses()
-        if is_agent_history(ctx):
-            # An imported archive of our old mailbox holds its replies, sent from our address
-            # and maybe with its X-Loop: history to keep, not a loop (issue 3, item 5).
-            return _in_outbox(mail.message_id, ours)
+        return self._echo(ctx, mailbox_addresses())
+
+    @staticmethod
+    def _echo(ctx: Context, ours: set[str]) -> bool:
+        """The signs after the signed Message-ID: X-Loop, our From, our outbox."""
+        mail = ctx.parsed
         for value in mail.headers("X-Loop"):
             named = {a.lower() for _, a in email.utils.getaddresses([value]) if a}
             if named & ours:
@@ -54,3 +55,20 @@ class Loop:
             ctx.reasons.append(f"loop: Message-ID <{mail.message_id}> is in our outbox")
             return True
         return False
+
+
+class ArchiveLoop(Loop):
+    """The ``loop`` rule of the import pipeline: an agent's archived reply is no loop.
+
+    An imported archive of our old mailbox holds its replies, sent from our address and
+    maybe with its X-Loop: history to keep. Only a message we really sent (in our outbox)
+    is still a loop; the archive's customers' mail is judged like live mail.
+    """
+
+    description = "Like loop, but an imported agent's reply is history, not a loop."
+
+    @staticmethod
+    def _echo(ctx: Context, ours: set[str]) -> bool:
+        if is_archive_agent_mail(ctx):
+            return _in_outbox(ctx.parsed.message_id, ours)
+        return Loop._echo(ctx, ours)

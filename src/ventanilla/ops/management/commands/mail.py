@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ventanilla.imports import importer
 from ventanilla.imports.archive import archive_sources
+from ventanilla.imports.bookkeeping import HISTORY_STATUSES
 from ventanilla.mail.models import InboundState, Mailbox
 from ventanilla.ops.management.imap_commands import IMAP_ACTIONS, add_imap_parsers, run_imap
 from ventanilla.ops.management.intake_commands import (
@@ -24,7 +25,6 @@ from ventanilla.ops.management.intake_commands import (
     add_intake_parsers,
     run_intake,
 )
-from ventanilla.tickets.history import HISTORY_STATUSES
 
 SUMMARY_LINES = (
     ("tickets_created", "tickets created"),

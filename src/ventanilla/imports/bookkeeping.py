@@ -1,16 +1,23 @@
-"""Writes on tickets imported from an old mailbox: their final dates and status.
+"""The import's bookkeeping: deferred messages, and the final dates and status of its tickets.
 
 While an archive is imported each article moves ``last_activity_at`` to *now*; once the
 import is done, each ticket it touched gets its real last activity (the newest mail date
 of its conversation) and the status chosen for history, through ``ticket_transition``.
+A message deferred by the import pipeline (its parent may come later in the archive) is
+sent back to ``received`` for the next pass.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ventanilla.core.batching import ids_after
+from ventanilla.mail.models import InboundMessage, InboundSource, InboundState
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Article, Ticket
 from ventanilla.tickets.models import TicketStatus as S
@@ -63,3 +70,30 @@ def ticket_history_settle(*, ticket_id: int, status: str) -> bool:
             ticket=ticket, last_activity_at=when.isoformat(), status=ticket.status
         )
     return changed or bool(path)
+
+
+@transaction.atomic
+def inbound_import_requeue(*, inbound_id: int) -> bool:
+    """Send a deferred imported message back to ``received``; False if it is not deferred."""
+    updated = InboundMessage.objects.filter(
+        pk=inbound_id, source=InboundSource.IMPORT, state=InboundState.IGNORED
+    ).update(state=InboundState.RECEIVED, reasons=[])
+    return updated == 1
+
+
+def import_ticket_ids_touched(*, since: datetime, page: int) -> Iterator[int]:
+    """Yield the ids of the tickets imported messages joined since ``since`` (in pages)."""
+    query = InboundMessage.objects.filter(
+        source=InboundSource.IMPORT, processed_at__gte=since, ticket__isnull=False
+    ).values_list("ticket_id", flat=True)
+    return ids_after(query, "ticket_id", page=page)
+
+
+def import_ticket_ids_unsettled(*, page: int) -> Iterator[int]:
+    """Yield the ids of imported tickets never settled (an interrupted import's)."""
+    query = (
+        Ticket.objects.filter(inbound__source=InboundSource.IMPORT)
+        .exclude(events__kind=SETTLED_EVENT)
+        .values_list("pk", flat=True)
+    )
+    return ids_after(query, "pk", page=page)

@@ -1,4 +1,4 @@
-"""The ``outbound-history`` step: imported agents' mail, deferral of orphans, and live mail."""
+"""The import pipeline's reply steps: imported agents' mail, deferral of orphans, live mail."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ from conftest import build_mail
 
 from ventanilla.customers.models import Customer
 from ventanilla.imports.archive import archive_sources
-from ventanilla.imports.history import (
-    DEFERRED_REASON,
-    HistoryRun,
-    history_run_new,
-    history_running,
-)
+from ventanilla.imports.replay import ImportRun as HistoryRun
+from ventanilla.imports.replay import import_run_new as history_run_new
+from ventanilla.imports.replay import process_now
 from ventanilla.intake.ingest import ingest_raw
 from ventanilla.mail.models import InboundMessage, InboundState
+from ventanilla.pipeline.handlers.imported_reply import DEFERRED_REASON
 from ventanilla.pipeline.services import inbound_process
 from ventanilla.tickets.models import Article, Ticket
 
@@ -29,8 +27,7 @@ def _import(raw: bytes, run: HistoryRun | None, *, source: str = "import") -> In
     if run is None:
         inbound_process(inbound_id=inbound.pk)
     else:
-        with history_running(run):
-            inbound_process(inbound_id=inbound.pk)
+        process_now(inbound.pk, run)
     inbound.refresh_from_db()
     return inbound
 
