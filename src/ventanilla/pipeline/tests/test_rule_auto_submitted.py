@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ventanilla.mail.models import InboundState, OutboundMessage
-from ventanilla.parse.tests.test_dsn import build_dsn
+from ventanilla.parse.tests.bounces import build_dsn
 from ventanilla.pipeline.context import Context
 from ventanilla.pipeline.rules.auto_submitted import AutoSubmitted
 from ventanilla.pipeline.tests.contexts import unsaved_ctx

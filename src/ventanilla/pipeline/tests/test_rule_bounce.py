@@ -8,7 +8,7 @@ import pytest
 
 from ventanilla.mail.models import InboundState, OutboundMessage
 from ventanilla.parse.dsn import DsnReport
-from ventanilla.parse.tests.test_dsn import EXCHANGE, QMAIL, build_dsn, build_text_bounce
+from ventanilla.parse.tests.bounces import EXCHANGE, QMAIL, build_dsn, build_text_bounce
 from ventanilla.pipeline.context import Context
 from ventanilla.pipeline.rules.auto_submitted import AutoSubmitted
 from ventanilla.pipeline.rules.bounce import BounceRule
