@@ -13,49 +13,7 @@ import pytest
 
 from ventanilla.parse.mime import spans
 from ventanilla.parse.parsing import parse_message
-
-
-def enclosed(eol: bytes) -> bytes:
-    """A message with folded headers, encoded words, raw 8-bit text and its own parts."""
-    lines = [
-        b"Received: from mx.otro.es (mx.otro.es [192.0.2.7])",
-        b"\tby mail.cliente.es with ESMTPS id 4Xy;",
-        b"        Mon, 7 Dec 2026 10:00:00 +0100",
-        b"From: =?utf-8?q?Jos=C3=A9_Mu=C3=B1oz?= <jose@otro.es>",
-        b"To:   Ana   <ana@cliente.es>,",
-        b'  "Luis, el de compras" <luis@cliente.es>',
-        b"Subject: =?iso-8859-1?q?Factura_de_dise=F1o?= =?utf-8?b?wqFVcmdlbnRlIQ==?=",
-        b"X-Weird:no-space-after-colon",
-        b"Date: Mon, 7 Dec 2026 10:00:00 +0100",
-        b"MIME-Version: 1.0",
-        b'Content-Type: multipart/alternative; boundary="inner"',
-        b"",
-        b"--inner",
-        b"Content-Type: text/plain; charset=iso-8859-1",
-        b"Content-Transfer-Encoding: 8bit",
-        b"",
-        b"El dise\xf1o est\xe1 listo.   ",
-        b"--inner",
-        b"Content-Type: text/html; charset=utf-8",
-        b"",
-        b"<p>El dise\xc3\xb1o est\xc3\xa1 listo.</p>",
-        b"--inner--",
-        b"",
-    ]
-    return eol.join(lines)
-
-
-def outer(message: bytes, eol: bytes, *, headers: bytes = b"", part_headers: bytes = b"") -> bytes:
-    lines = [
-        b"From: Ana Ruiz <ana@cliente.es>",
-        b"To: soporte@empresa.es",
-        b"Subject: Fwd: Factura",
-        b'Content-Type: multipart/mixed; boundary="outer"',
-    ]
-    head = eol.join(lines) + eol + headers + eol
-    text = b"--outer" + eol + b"Content-Type: text/plain" + eol + eol + b"Reenvio." + eol
-    part = b"--outer" + eol + b"Content-Type: message/rfc822" + eol + part_headers + eol
-    return head + text + part + message + eol + b"--outer--" + eol
+from ventanilla.parse.tests.builders import enclosed, outer
 
 
 def the_attachment(raw: bytes) -> bytes:

@@ -12,42 +12,15 @@ import tracemalloc
 from ventanilla.parse.mime.spans import scan
 from ventanilla.parse.mime.walk import MAX_DEPTH, MAX_PARTS
 from ventanilla.parse.parsing import parse_message
+from ventanilla.parse.tests.builders import (
+    HEAD,
+    many_attachments,
+    nested_messages,
+    nested_multiparts,
+)
 
-HEAD = b"From: Ana Ruiz <ana@cliente.es>\nTo: soporte@empresa.es\nSubject: Informe\n"
 # Generous on a shared 2-core machine; measured well under a second each.
 FAST = 5.0
-
-
-def nested_multiparts(depth: int, bottom: bytes) -> bytes:
-    """``depth`` multiparts, each the only part of its parent, ``bottom`` at the end."""
-    opening = b"".join(
-        b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i) for i in range(depth)
-    )
-    return HEAD + opening + bottom
-
-
-def nested_messages(depth: int) -> bytes:
-    """A text part, then ``depth`` message/rfc822 parts each enclosing the next."""
-    inner = b"From: z@otro.es\nSubject: el fondo\n\ntexto del fondo\n"
-    for i in range(depth):
-        inner = b"From: n%d@otro.es\nContent-Type: message/rfc822\n\n" % i + inner
-    return (
-        HEAD + b"Content-Type: multipart/mixed; boundary=zz\n\n--zz\n"
-        b"Content-Type: text/plain\n\nVer el reenvio adjunto.\n--zz\n"
-        b"Content-Type: message/rfc822\n\n" + inner + b"\n--zz--\n"
-    )
-
-
-def many_attachments(count: int, text_last: bool = False) -> bytes:
-    """A text part and ``count`` small attachments (the text first, or last)."""
-    text = b"--m\nContent-Type: text/plain\n\nEl cuerpo del mensaje\n"
-    files = [
-        b"--m\nContent-Type: application/octet-stream\n"
-        b"Content-Disposition: attachment; filename=f%d.bin\n\ncontenido %d\n" % (i, i)
-        for i in range(count)
-    ]
-    parts = [*files, text] if text_last else [text, *files]
-    return HEAD + b"Content-Type: multipart/mixed; boundary=m\n\n" + b"".join(parts) + b"--m--\n"
 
 
 def timed(raw: bytes):

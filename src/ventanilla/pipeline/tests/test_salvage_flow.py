@@ -13,8 +13,7 @@ import pytest
 
 from ventanilla.intake.ingest import ingest_raw
 from ventanilla.parse.mime.walk import MAX_PARTS
-from ventanilla.parse.tests.test_enclosed_bytes import enclosed, outer
-from ventanilla.parse.tests.test_mime_salvage import many_attachments, nested_multiparts
+from ventanilla.parse.tests.builders import enclosed, many_attachments, nested_multiparts, outer
 from ventanilla.tickets.blobs import blob_get
 from ventanilla.tickets.models import Article
 

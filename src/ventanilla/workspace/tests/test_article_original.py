@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from ventanilla.parse.tests.test_mime_salvage import many_attachments
+from ventanilla.parse.tests.builders import many_attachments
 from ventanilla.tickets.models import Article, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
