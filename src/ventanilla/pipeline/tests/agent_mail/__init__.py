@@ -1,0 +1,1 @@
+"""Tests of the ``agent-mail`` step: an agent answering a notification by mail."""
