@@ -51,8 +51,8 @@ from ventanilla.agents.selectors import agent_by_email
 from ventanilla.core.signing import ticket_number_for_recipient
 from ventanilla.mail.models import AgentMailCheck
 from ventanilla.pipeline.context import Context, MailKind, Outcome
-from ventanilla.pipeline.handlers.article import AppendArticle
-from ventanilla.pipeline.handlers.attachments import StoreAttachments
+from ventanilla.pipeline.handlers.article import inbound_article_add
+from ventanilla.pipeline.handlers.attachments import article_attachments_store
 from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.replies import ticket_note_add, ticket_reply
 from ventanilla.tickets.selectors import ticket_follow_merges, ticket_get_by_number
@@ -171,8 +171,8 @@ class AgentMail:
         _tell(ctx, agent, visible, why, kept=True)
         # The customer path without the steps that act for the sender (customer, ticket
         # status, participants, acknowledgement): the From may be forged.
-        AppendArticle().process(ctx)
-        StoreAttachments().process(ctx)
+        inbound_article_add(ctx)
+        article_attachments_store(ctx)
         ctx.suppress_ack(self.name)
         ctx.stop(
             Outcome.PROCESSED,

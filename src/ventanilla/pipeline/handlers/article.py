@@ -33,27 +33,32 @@ class AppendArticle:
 
     def process(self, ctx: Context) -> None:
         """See `Handler`."""
-        if ctx.ticket is None:
-            return
-        mail = ctx.parsed
-        fallback = ctx.customer.email if ctx.customer is not None else ""
-        ctx.article = article_add(
-            ticket=ctx.ticket,
-            direction=ArticleDirection.IN,
-            kind=str(ctx.kind),
-            inbound=ctx.inbound,
-            fields={
-                "sender_email": (mail.sender.email if mail.sender else fallback)[:320],
-                "sender_name": (mail.sender.name if mail.sender else "")[:200],
-                "to": _addresses(mail.to),
-                "cc": _addresses(mail.cc),
-                "subject": mail.subject[:998],
-                "message_id": mail.message_id[:998],
-                "in_reply_to": (mail.in_reply_to[0] if mail.in_reply_to else "")[:998],
-                "text": ctx.body.text,
-                "new_text": ctx.body.new_text,
-                "html": ctx.body.html,
-                "sent_at": mail.date,
-                "salvage": _salvage(ctx),
-            },
-        )
+        inbound_article_add(ctx)
+
+
+def inbound_article_add(ctx: Context) -> None:
+    """Append the message to ``ctx.ticket`` as an inbound article (none without a ticket)."""
+    if ctx.ticket is None:
+        return
+    mail = ctx.parsed
+    fallback = ctx.customer.email if ctx.customer is not None else ""
+    ctx.article = article_add(
+        ticket=ctx.ticket,
+        direction=ArticleDirection.IN,
+        kind=str(ctx.kind),
+        inbound=ctx.inbound,
+        fields={
+            "sender_email": (mail.sender.email if mail.sender else fallback)[:320],
+            "sender_name": (mail.sender.name if mail.sender else "")[:200],
+            "to": _addresses(mail.to),
+            "cc": _addresses(mail.cc),
+            "subject": mail.subject[:998],
+            "message_id": mail.message_id[:998],
+            "in_reply_to": (mail.in_reply_to[0] if mail.in_reply_to else "")[:998],
+            "text": ctx.body.text,
+            "new_text": ctx.body.new_text,
+            "html": ctx.body.html,
+            "sent_at": mail.date,
+            "salvage": _salvage(ctx),
+        },
+    )

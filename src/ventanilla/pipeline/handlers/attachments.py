@@ -18,17 +18,22 @@ class StoreAttachments:
 
     def process(self, ctx: Context) -> None:
         """See `Handler`."""
-        if ctx.article is None:
-            return
-        for part in ctx.parsed.attachments:
-            attachment_add(
-                article=ctx.article,
-                filename=part.filename or _default_name(part.content_type),
-                content_type=part.content_type,
-                content=part.content,
-                content_id=part.content_id,
-                inline=part.inline,
-            )
+        article_attachments_store(ctx)
+
+
+def article_attachments_store(ctx: Context) -> None:
+    """Store the message's attachments on ``ctx.article`` (nothing without an article)."""
+    if ctx.article is None:
+        return
+    for part in ctx.parsed.attachments:
+        attachment_add(
+            article=ctx.article,
+            filename=part.filename or _default_name(part.content_type),
+            content_type=part.content_type,
+            content=part.content,
+            content_id=part.content_id,
+            inline=part.inline,
+        )
 
 
 def _default_name(content_type: str) -> str:
