@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ventanilla.agents.models import AgentProfile, Role
+from ventanilla.agents.models import AgentProfile, Notification, Role, Team
 
 
 def agent_profile(user: AbstractBaseUser | AnonymousUser) -> AgentProfile | None:
@@ -36,6 +38,40 @@ def agent_is_available(profile: AgentProfile, *, now: datetime | None = None) ->
 def agent_is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     """True for supervisors and admins (they see and manage every queue)."""
     return agent_role(user) in (Role.ADMIN, Role.SUPERVISOR)
+
+
+def agent_users_active() -> QuerySet[User]:
+    """Return the active logins that have an agent profile, by username."""
+    return User.objects.filter(agent__isnull=False, is_active=True).order_by("username")
+
+
+def team_list() -> QuerySet[Team]:
+    """Return every team (a lazy query: forms and templates evaluate it when they read it)."""
+    return Team.objects.all()
+
+
+def team_ids_of(*, user_id: int | None) -> QuerySet[Team, Any]:
+    """Return the ids of the teams ``user_id`` belongs to, as a subquery (``values("pk")``)."""
+    return Team.objects.filter(members=user_id).values("pk")
+
+
+def notification_unread_for(*, user_id: int | None) -> QuerySet[Notification]:
+    """Return the unread notifications of ``user_id`` (lazy: count them only when shown)."""
+    return Notification.objects.filter(user=user_id, read_at__isnull=True)
+
+
+def notification_latest_for(*, user_id: int | None, limit: int = 100) -> list[Notification]:
+    """Return the latest notifications of ``user_id``, newest first, with their tickets."""
+    return list(
+        Notification.objects.filter(user=user_id)
+        .select_related("ticket")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def user_by_username(username: str) -> User | None:
+    """Return the login called ``username`` (agent or not), or None."""
+    return User.objects.filter(username=username).first()
 
 
 def agent_by_email(email: str) -> User | None:

@@ -1,4 +1,4 @@
-"""Writes on agents and teams: create them, set availability."""
+"""Writes on agents and teams: create them, set availability; the admin login and passwords."""
 
 from __future__ import annotations
 
@@ -67,3 +67,17 @@ def agent_set_away(*, user: User, away: bool, until: datetime | None = None) -> 
     profile.away_until = until if away else None
     profile.save(update_fields=["away", "away_until"])
     return profile
+
+
+@transaction.atomic
+def superuser_create(*, username: str, password: str) -> User:
+    """Create a Django superuser (the admin site's login; no agent profile, no address)."""
+    return User.objects.create_superuser(username=username, email="", password=password)
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """Set ``user``'s password (hashed by Django's password hasher)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -57,6 +57,21 @@ def mailbox_for_recipients(recipients: Iterable[str]) -> Mailbox | None:
     return None
 
 
+def mailbox_exists(address: str) -> bool:
+    """Return True when a mailbox (active or not) has exactly the address ``address``."""
+    return Mailbox.objects.filter(address=address).exists()
+
+
+def mailbox_by_address(address: str) -> Mailbox | None:
+    """Return the mailbox (active or not) whose address is ``address`` in any case, or None."""
+    return Mailbox.objects.filter(address__iexact=address).first()
+
+
+def mailbox_prefixes() -> set[str]:
+    """Return the ticket-number prefix of every mailbox."""
+    return set(Mailbox.objects.values_list("prefix", flat=True))
+
+
 def mailbox_size_limit(address: str) -> int | None:
     """Return the largest message ``address`` accepts, or None if it is no active mailbox.
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db.models import QuerySet
+
 from ventanilla.mail.models import OutboundMessage
 from ventanilla.outbound.compose import clean_message_id, references_chain
-from ventanilla.tickets.models import Article, ArticleDirection, ArticleKind, Participant, Ticket
+from ventanilla.tickets.models import (
+    Article,
+    ArticleDirection,
+    ArticleKind,
+    Participant,
+    Ticket,
+    TicketEvent,
+)
 
 # An answer's References: the thread root and the 10 most recent ids (RFC 5322 §3.6.4 lets
 # a long chain be trimmed; some servers refuse very long header lines).
@@ -16,6 +25,11 @@ ANSWER_REFERENCES = 11
 def ticket_get_by_number(*, number: str) -> Ticket | None:
     """Return the ticket with this number, or None."""
     return Ticket.objects.select_related("customer").filter(number=number).first()
+
+
+def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """Return the audit rows of ``ticket``, oldest first."""
+    return TicketEvent.objects.filter(ticket=ticket).order_by("created_at", "id")
 
 
 def ticket_find_by_message_ids(*, message_ids: Sequence[str]) -> Ticket | None:

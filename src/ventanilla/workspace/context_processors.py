@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from ventanilla.agents.models import Notification
-from ventanilla.agents.selectors import agent_is_available, agent_profile
+from ventanilla.agents.selectors import agent_is_available, agent_profile, notification_unread_for
 
 
 def workspace_header(request: HttpRequest) -> dict[str, object]:
@@ -14,7 +13,7 @@ def workspace_header(request: HttpRequest) -> dict[str, object]:
     if profile is None:
         return {}
     # Lazy: the count query runs only on pages that render the header.
-    unread = Notification.objects.filter(user=request.user.pk, read_at__isnull=True)
+    unread = notification_unread_for(user_id=request.user.pk)
     return {
         "agent": profile,
         "agent_available": agent_is_available(profile),

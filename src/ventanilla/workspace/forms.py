@@ -6,11 +6,10 @@ from functools import partial
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.agents.models import Team
 from ventanilla.agents.names import agent_display_name
+from ventanilla.agents.selectors import agent_users_active, team_list
 from ventanilla.tickets.inbox import InboxFilters
 from ventanilla.tickets.models import Priority, TicketStatus
 from ventanilla.workspace.display import level_choices
@@ -30,7 +29,7 @@ class InboxFilterForm(forms.Form):
         choices=[("", "—"), *Priority.choices],
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label="—"
+        label=_("Team"), required=False, queryset=team_list(), empty_label="—"
     )
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
     customer = forms.CharField(label=_("Customer"), required=False, max_length=200)
@@ -93,7 +92,7 @@ class AssignForm(forms.Form):
     assignee = AgentChoiceField(
         label=_("Assignee"),
         required=False,
-        queryset=User.objects.filter(agent__isnull=False, is_active=True).order_by("username"),
+        queryset=agent_users_active(),
         empty_label=_("(nobody)"),
     )
 
@@ -102,7 +101,7 @@ class TeamForm(forms.Form):
     """Move the ticket to a team (or none)."""
 
     team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label=_("(no team)")
+        label=_("Team"), required=False, queryset=team_list(), empty_label=_("(no team)")
     )
 
 

@@ -6,8 +6,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from ventanilla.agents.models import Notification, Team
+from ventanilla.agents.models import Notification
 from ventanilla.agents.permissions import can_manage, ticket_visible_to
+from ventanilla.agents.selectors import agent_users_active, notification_latest_for, team_ids_of
 from ventanilla.tickets.models import Article, Attachment, Ticket
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -37,6 +38,18 @@ def ticket_articles(*, ticket: Ticket) -> QuerySet[Article]:
     )
 
 
+def ticket_article(*, ticket: Ticket, article_id: int, with_inbound: bool = False) -> Article:
+    """Return one article of ``ticket`` (404 when it belongs to another ticket).
+
+    ``with_inbound`` reads the received message (its raw bytes) in the same query.
+    """
+    articles = Article.objects.select_related("inbound") if with_inbound else Article.objects
+    article = articles.filter(pk=article_id, ticket=ticket).first()
+    if article is None:
+        raise Http404(article_id)
+    return article
+
+
 def ticket_attachment(*, ticket: Ticket, attachment_id: int) -> Attachment:
     """Return one attachment of ``ticket`` (404 when it belongs to another ticket)."""
     attachment = Attachment.objects.filter(pk=attachment_id, article__ticket=ticket).first()
@@ -56,17 +69,13 @@ def customer_other_tickets(*, user: AnyUser, ticket: Ticket) -> list[Ticket]:
 
 def assignable_agents(*, user: AnyUser) -> QuerySet[User]:
     """Return whom ``user`` may assign tickets to: anyone for supervisors, else his teams."""
-    agents = User.objects.filter(agent__isnull=False, is_active=True).order_by("username")
+    agents = agent_users_active()
     if can_manage(user):
         return agents
-    teams = Team.objects.filter(members=user.pk).values("pk")
+    teams = team_ids_of(user_id=user.pk)
     return agents.filter(Q(teams__in=teams) | Q(pk=user.pk)).distinct()
 
 
 def notifications_for(*, user: AnyUser, limit: int = 100) -> list[Notification]:
     """Return the agent's latest notifications, with their tickets."""
-    return list(
-        Notification.objects.filter(user=user.pk)
-        .select_related("ticket")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    return notification_latest_for(user_id=user.pk, limit=limit)

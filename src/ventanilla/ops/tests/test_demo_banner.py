@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ventanilla.intake.ingest import ingest_raw
 from ventanilla.ops import demo_data
-from ventanilla.ops.management.commands.demo import demo_ensure
+from ventanilla.ops.demo import demo_ensure
 from ventanilla.ops.management.commands.run import banner, example_command
 from ventanilla.pipeline.services import inbound_process
 from ventanilla.tickets.models import Ticket

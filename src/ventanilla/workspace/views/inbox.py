@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ventanilla.agents.models import Team
+from ventanilla.agents.selectors import team_list
 from ventanilla.tickets.inbox import (
     VIEW_SLUGS,
     VIEWS,
@@ -80,7 +80,7 @@ def inbox(request: HttpRequest, view: str) -> HttpResponse:
         "page": page,
         "rows": _rows(list(page.object_list), now),
         "query": query.urlencode(),
-        "teams": Team.objects.all(),
+        "teams": team_list(),
         "agents": assignable_agents(user=request.user),
     }
     template = (

@@ -9,11 +9,9 @@ sandboxed empty policy), behind the same ticket visibility check.
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
-from ventanilla.tickets.models import Article
-from ventanilla.workspace.selectors import ticket_for_user
+from ventanilla.workspace.selectors import ticket_article, ticket_for_user
 from ventanilla.workspace.views.common import agent_required
 
 
@@ -21,9 +19,7 @@ from ventanilla.workspace.views.common import agent_required
 def article_original(request: HttpRequest, number: str, article_id: int) -> HttpResponse:
     """Serve the raw message behind ``article_id`` of ticket ``number`` as an .eml download."""
     ticket = ticket_for_user(user=request.user, number=number)
-    article = get_object_or_404(
-        Article.objects.select_related("inbound"), pk=article_id, ticket=ticket
-    )
+    article = ticket_article(ticket=ticket, article_id=article_id, with_inbound=True)
     if article.inbound is None:
         raise Http404(article_id)  # an agent's reply or a note: there is no received message
     # message/rfc822 would let a browser render the mail (and its HTML) in our origin.

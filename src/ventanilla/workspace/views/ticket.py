@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from ventanilla.tickets.blobs import blob_get
 from ventanilla.tickets.canned import canned_for, canned_render
-from ventanilla.tickets.models import Article, Level, TicketEvent
+from ventanilla.tickets.models import Level
+from ventanilla.tickets.selectors import ticket_events
 from ventanilla.workspace import forms
 from ventanilla.workspace.display import axis_label, level_label
 from ventanilla.workspace.history import history_entries
@@ -16,6 +17,7 @@ from ventanilla.workspace.inline import INLINE_IMAGE_TYPES
 from ventanilla.workspace.selectors import (
     assignable_agents,
     customer_other_tickets,
+    ticket_article,
     ticket_articles,
     ticket_attachment,
     ticket_for_user,
@@ -57,7 +59,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     assign_form = forms.AssignForm(initial={"assignee": ticket.assignee_id})
     assign_form.fields["assignee"].queryset = assignable_agents(user=request.user)  # type: ignore[attr-defined]
     history = history_entries(
-        events=TicketEvent.objects.filter(ticket=ticket).order_by("created_at", "id"),
+        events=ticket_events(ticket=ticket),
         number=ticket.number,
     )
     context = {
@@ -87,7 +89,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
 def article_body(request: HttpRequest, number: str, article_id: int) -> HttpResponse:
     """One article's HTML body; ``?images=1`` lets its remote images load (htmx swap)."""
     ticket = ticket_for_user(user=request.user, number=number)
-    article = get_object_or_404(Article, pk=article_id, ticket=ticket)
+    article = ticket_article(ticket=ticket, article_id=article_id)
     images = request.GET.get("images") == "1"
     context = {"ticket": ticket, "article": article, "html": article.html, "images": images}
     return render(request, "workspace/partials/article_html.html", context)

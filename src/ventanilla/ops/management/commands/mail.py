@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ventanilla.imports import importer
 from ventanilla.imports.archive import archive_sources
 from ventanilla.imports.bookkeeping import HISTORY_STATUSES
-from ventanilla.mail.models import InboundState, Mailbox
+from ventanilla.mail.models import InboundState
+from ventanilla.mail.selectors import mailbox_exists
 from ventanilla.ops.management.imap_commands import IMAP_ACTIONS, add_imap_parsers, run_imap
 from ventanilla.ops.management.intake_commands import (
     INTAKE_ACTIONS,
@@ -130,7 +131,7 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         address = str(options["mailbox"]).strip().lower()
-        if address and not Mailbox.objects.filter(address=address).exists():
+        if address and not mailbox_exists(address):
             raise CommandError(f"no mailbox {address}; create it first")
         try:
             sources = archive_sources(options["paths"])

@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from ventanilla.intake.smtp import parse_listen
-from ventanilla.ops.management.commands.demo import DemoInfo, demo_ensure, describe
+from ventanilla.ops.demo import DemoInfo, demo_ensure, describe
 
 STOP_GRACE_SECONDS = 10.0
 START_TIMEOUT_SECONDS = 60.0
