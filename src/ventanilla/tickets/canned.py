@@ -79,3 +79,8 @@ def canned_for(*, ticket: Ticket, agent: User) -> QuerySet[CannedResponse]:
         .annotate(other_language=same_language)
         .order_by("other_language", "title", "pk")
     )
+
+
+def canned_get_for(*, ticket: Ticket, agent: User, canned_id: int) -> CannedResponse | None:
+    """Return the canned response ``canned_id`` if ``agent`` may use it on ``ticket``, else None."""
+    return canned_for(ticket=ticket, agent=agent).filter(pk=canned_id).first()

@@ -13,6 +13,7 @@ from ventanilla.tickets.models import (
     ArticleDirection,
     ArticleKind,
     Participant,
+    Tag,
     Ticket,
     TicketEvent,
 )
@@ -30,6 +31,16 @@ def ticket_get_by_number(*, number: str) -> Ticket | None:
 def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     """Return the audit rows of ``ticket``, oldest first."""
     return TicketEvent.objects.filter(ticket=ticket).order_by("created_at", "id")
+
+
+def ticket_participants(*, ticket: Ticket) -> QuerySet[Participant]:
+    """Return the people copied on ``ticket`` besides its customer."""
+    return ticket.participants.all()
+
+
+def ticket_tags(*, ticket: Ticket) -> QuerySet[Tag]:
+    """Return the tags of ``ticket``."""
+    return ticket.tags.all()
 
 
 def ticket_find_by_message_ids(*, message_ids: Sequence[str]) -> Ticket | None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from ventanilla.tickets.blobs import blob_get
-from ventanilla.tickets.canned import canned_for, canned_render
+from ventanilla.tickets.canned import canned_for, canned_get_for, canned_render
 from ventanilla.tickets.models import Level
-from ventanilla.tickets.selectors import ticket_events
+from ventanilla.tickets.selectors import ticket_events, ticket_participants, ticket_tags
 from ventanilla.workspace import forms
 from ventanilla.workspace.display import axis_label, level_label
 from ventanilla.workspace.history import history_entries
@@ -62,11 +63,12 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         events=ticket_events(ticket=ticket),
         number=ticket.number,
     )
+    tags = ticket_tags(ticket=ticket)
     context = {
         "ticket": ticket,
         "articles": ticket_articles(ticket=ticket),
-        "participants": ticket.participants.all(),
-        "tags": ticket.tags.all(),
+        "participants": ticket_participants(ticket=ticket),
+        "tags": tags,
         "other_tickets": customer_other_tickets(user=request.user, ticket=ticket),
         "history": history,
         "sla": sla_display(ticket, timezone.now()),
@@ -74,7 +76,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         "priority_form": forms.PriorityForm(initial=initial_levels),
         "assign_form": assign_form,
         "team_form": forms.TeamForm(initial={"team": ticket.team_id}),
-        "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in ticket.tags.all())}),
+        "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in tags)}),
         "resolve_form": forms.ResolveForm(),
         "reopen_form": forms.ReopenForm(),
         "merge_form": forms.MergeForm(),
@@ -118,8 +120,6 @@ def attachment_download(request: HttpRequest, number: str, attachment_id: int) -
 
 
 def _disposition(filename: str, *, inline: bool = False) -> str:
-    from django.utils.http import content_disposition_header
-
     name = filename or "attachment"
     return content_disposition_header(as_attachment=not inline, filename=name) or "inline"
 
@@ -128,9 +128,8 @@ def _disposition(filename: str, *, inline: bool = False) -> str:
 def canned_text(request: HttpRequest, number: str, canned_id: int) -> HttpResponse:
     """The text of a canned response filled in for this ticket (inserted into the composer)."""
     ticket = ticket_for_user(user=request.user, number=number)
-    canned = get_object_or_404(
-        canned_for(ticket=ticket, agent=request.user),  # type: ignore[arg-type]
-        pk=canned_id,
-    )
+    canned = canned_get_for(ticket=ticket, agent=request.user, canned_id=canned_id)  # type: ignore[arg-type]
+    if canned is None:
+        raise Http404(canned_id)
     text = canned_render(canned=canned, ticket=ticket, agent=request.user)  # type: ignore[arg-type]
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
