@@ -2,110 +2,20 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from ventanilla.config import Relay
-from ventanilla.customers.services import customer_upsert_from_mail
-from ventanilla.mail.models import OutboundKind, OutboundMessage, OutboundState
+from ventanilla.mail.models import OutboundMessage, OutboundState
 from ventanilla.outbound import send
-from ventanilla.outbound.services import outbound_queue, outbound_retry_now
-from ventanilla.outbound.tasks import outbox_flush, outbox_send_many
+from ventanilla.outbound.services import outbound_retry_now
+from ventanilla.outbound.tasks import outbox_flush
+from ventanilla.outbound.tests.support import _free_port, _make_due, _relay, _state
 from ventanilla.parse.parsing import parse_message
-from ventanilla.tickets.models import TicketEvent
-from ventanilla.tickets.services import ticket_create_from_mail
-
-
-class Sink:
-    """An SMTP server that stores what it accepts, and answers with queued replies first."""
-
-    def __init__(self):
-        self.accepted = []
-        self.data_replies: list[str] = []
-        self.refuse: dict[str, str] = {}
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook name
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.data_replies:
-            return self.data_replies.pop(0)
-        self.accepted.append(envelope)
-        return "250 2.0.0 queued"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _relay(port: int) -> Relay:
-    return Relay(host="127.0.0.1", port=port, user="", password="", starttls=False, timeout=5)
-
-
-def _start_sink(settings, **smtp_parameters):
-    handler = Sink()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port(), **smtp_parameters)
-    controller.start()
-    settings.VENTANILLA_RELAY = _relay(controller.port)
-    return handler, controller
-
-
-@pytest.fixture
-def sink(settings):
-    """A relay without SMTPUTF8, like many (aiosmtpd's Controller offers it by default)."""
-    handler, controller = _start_sink(settings, enable_SMTPUTF8=False)
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def utf8_sink(settings):
-    """A relay that offers SMTPUTF8 (RFC 6531)."""
-    handler, controller = _start_sink(settings, enable_SMTPUTF8=True)
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def queued(mailbox):
-    """Queue one mail (in a test transaction on_commit does not fire: nothing sent yet)."""
-
-    def _queue(to=("Lucía <lucia@cliente.es>",), cc=(), ticket=None):
-        return outbound_queue(
-            mailbox=mailbox,
-            ticket=ticket,
-            kind=OutboundKind.NOTIFICATION,
-            to=list(to),
-            cc=list(cc),
-            subject="Prueba de envío",
-            text="Hola\n",
-        )
-
-    return _queue
-
-
-def _state(row):
-    row.refresh_from_db()
-    return row
-
-
-def _make_due(row):
-    # Stands in for the passage of time: the backoff has elapsed.
-    OutboundMessage.objects.filter(pk=row.pk).update(
-        next_attempt_at=timezone.now() - timedelta(seconds=1)
-    )
 
 
 @pytest.mark.django_db
@@ -318,96 +228,3 @@ def test_relay_without_smtputf8_fails_such_mail_for_good_but_sends_the_rest(sink
     assert send.outbound_deliver(outbound_id=ascii_only.pk) == OutboundState.SENT
     [envelope] = sink.accepted
     assert envelope.rcpt_tos == ["jorg@xn--mller-kva.example"]
-
-
-# --- Permanent failures are recorded on the ticket ---------------------------------------------
-
-
-@pytest.fixture
-def ticket(mailbox):
-    customer = customer_upsert_from_mail(email="lucia@cliente.es", name="Lucía")
-    return ticket_create_from_mail(
-        mailbox=mailbox, customer=customer, subject="Hola", received_at=timezone.now(), language=""
-    )
-
-
-def _failed_events(ticket):
-    return list(TicketEvent.objects.filter(ticket=ticket, kind="outbound-failed"))
-
-
-@pytest.mark.django_db
-def test_permanent_failure_is_recorded_on_the_ticket(sink, queued, ticket):
-    sink.data_replies = ["451 4.3.0 later", "554 5.7.1 rejected as spam"]
-    row = queued(ticket=ticket)
-    assert send.outbound_deliver(outbound_id=row.pk) == OutboundState.QUEUED
-    assert _failed_events(ticket) == []  # a temporary failure is not news for the agents
-    _make_due(row)
-    assert send.outbound_deliver(outbound_id=row.pk) == OutboundState.FAILED
-    [event] = _failed_events(ticket)
-    assert event.data["outbound_id"] == row.pk
-    assert event.data["error"].startswith("554 5.7.1 rejected as spam")
-    assert event.actor == "system"
-
-
-@pytest.mark.django_db
-def test_giving_up_is_recorded_on_the_ticket_once(settings, queued, ticket):
-    settings.VENTANILLA_RELAY = _relay(_free_port())
-    row = queued(ticket=ticket)
-    OutboundMessage.objects.filter(pk=row.pk).update(attempts=send.MAX_ATTEMPTS - 1)
-    assert send.outbound_deliver(outbound_id=row.pk) == OutboundState.FAILED
-    assert send.outbound_deliver(outbound_id=row.pk) == "skipped"
-    [event] = _failed_events(ticket)
-    assert event.data["error"].startswith(f"gave up after {send.MAX_ATTEMPTS} attempts")
-
-
-# --- One task per transaction -------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_rows_of_one_transaction_are_sent_by_one_task(
-    settings, tmp_path, queued, django_capture_on_commit_callbacks
-):
-    settings.VENTANILLA_RELAY = Relay(
-        host="", port=25, user="", password="", starttls=False, timeout=5
-    )
-    settings.VENTANILLA_OUTBOX_DIR = tmp_path
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        rows = [queued(to=[f"c{n}@cliente.es"]) for n in range(3)]
-    assert list(tmp_path.iterdir()) == []
-    callbacks[0]()  # the first callback hands over every row of the transaction
-    assert [_state(row).state for row in rows] == [OutboundState.SENT] * 3
-    for callback in callbacks[1:]:
-        callback()  # nothing left: no second delivery
-    assert len(list(tmp_path.glob("*.eml"))) == 3
-    assert [_state(row).attempts for row in rows] == [1, 1, 1]
-
-
-@pytest.mark.django_db
-def test_a_rolled_back_savepoint_does_not_lose_the_committed_rows(
-    settings, tmp_path, queued, django_capture_on_commit_callbacks
-):
-    settings.VENTANILLA_RELAY = Relay(
-        host="", port=25, user="", password="", starttls=False, timeout=5
-    )
-    settings.VENTANILLA_OUTBOX_DIR = tmp_path
-
-    def queue_then_roll_back():
-        with transaction.atomic():
-            queued(to=["gone@cliente.es"])  # its savepoint (and callback) is rolled back
-            raise RuntimeError
-
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            queue_then_roll_back()
-        kept = queued(to=["kept@cliente.es"])
-    assert _state(kept).state == OutboundState.SENT
-    assert not OutboundMessage.objects.filter(recipients=["gone@cliente.es"]).exists()
-    assert len(list(tmp_path.glob("*.eml"))) == 1
-
-
-@pytest.mark.django_db
-def test_send_many_skips_missing_rows_and_sends_the_others(sink, queued):
-    rows = [queued(), queued(to=["ana@cliente.es"])]
-    states = outbox_send_many.call_local([rows[0].pk, 10**9, rows[1].pk])
-    assert states == [OutboundState.SENT, "skipped", OutboundState.SENT]
-    assert len(sink.accepted) == 2
