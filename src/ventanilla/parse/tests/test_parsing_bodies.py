@@ -7,10 +7,7 @@ import binascii
 
 import pytest
 
-from ventanilla.parse.parsing import (
-    decode_bytes,
-    parse_message,
-)
+from ventanilla.parse.parsing import decode_bytes, parse_message
 from ventanilla.parse.tests.builders import FROM, raw_mail
 
 # --- charsets -------------------------------------------------------------------------

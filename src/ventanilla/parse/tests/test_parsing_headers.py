@@ -7,12 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from ventanilla.parse.parsing import (
-    decode_words,
-    header_str,
-    header_strs,
-    parse_message,
-)
+from ventanilla.parse.parsing import decode_words, header_str, header_strs, parse_message
 from ventanilla.parse.tests.builders import FROM, raw_mail, sender
 
 # --- headers --------------------------------------------------------------------------

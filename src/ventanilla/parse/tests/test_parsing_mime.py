@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ventanilla.parse.parsing import (
-    parse_message,
-    safe_filename,
-)
+from ventanilla.parse.parsing import parse_message, safe_filename
 from ventanilla.parse.tests.builders import FROM, PNG, mime, multipart, part, raw_mail, sender
 
 

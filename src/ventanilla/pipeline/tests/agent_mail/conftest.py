@@ -18,10 +18,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
-from ventanilla.mail.models import (
-    OutboundKind,
-    OutboundMessage,
-)
+from ventanilla.mail.models import OutboundKind, OutboundMessage
 from ventanilla.parse import auth
 from ventanilla.pipeline.tests.agent_mail.support import SELECTOR
 from ventanilla.tickets.assignment import ticket_assign, ticket_set_team

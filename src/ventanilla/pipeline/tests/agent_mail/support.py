@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from ventanilla.agents.models import Notification
-from ventanilla.mail.models import (
-    InboundState,
-    Mailbox,
-    OutboundKind,
-    OutboundMessage,
-)
+from ventanilla.mail.models import InboundState, Mailbox, OutboundKind, OutboundMessage
 from ventanilla.tickets.models import Article, ArticleKind, Ticket
 
 QUOTED = (

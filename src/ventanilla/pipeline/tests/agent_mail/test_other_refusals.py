@@ -13,16 +13,9 @@ import pytest
 from ventanilla.agents.models import Notification
 from ventanilla.agents.notify import agent_notify
 from ventanilla.agents.services import team_create
-from ventanilla.mail.models import (
-    InboundState,
-    OutboundKind,
-    OutboundMessage,
-)
+from ventanilla.mail.models import InboundState, OutboundKind, OutboundMessage
 from ventanilla.pipeline.registry import HANDLERS
-from ventanilla.pipeline.tests.agent_mail.support import (
-    _answer,
-    _assert_not_acted_on,
-)
+from ventanilla.pipeline.tests.agent_mail.support import _answer, _assert_not_acted_on
 from ventanilla.tickets.models import Ticket
 
 # Mail is delivered and processed on commit, as in production.

@@ -12,11 +12,7 @@ import pytest
 
 from ventanilla.agents.models import Notification
 from ventanilla.customers.models import Customer
-from ventanilla.mail.models import (
-    AgentMailCheck,
-    OutboundKind,
-    OutboundMessage,
-)
+from ventanilla.mail.models import AgentMailCheck, OutboundKind, OutboundMessage
 from ventanilla.pipeline.context import Outcome
 from ventanilla.pipeline.registry import HANDLERS
 from ventanilla.pipeline.tests.agent_mail.support import (

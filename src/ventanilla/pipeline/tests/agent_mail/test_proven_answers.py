@@ -13,20 +13,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from ventanilla.mail.models import (
-    AgentMailCheck,
-    InboundState,
-    OutboundKind,
-    OutboundMessage,
-)
+from ventanilla.mail.models import AgentMailCheck, InboundState, OutboundKind, OutboundMessage
 from ventanilla.pipeline.handlers.agent_mail import AgentMail, split_note_marker
 from ventanilla.pipeline.registry import HANDLERS
-from ventanilla.pipeline.tests.agent_mail.support import (
-    AR,
-    QUOTED,
-    _answer,
-    _assert_not_acted_on,
-)
+from ventanilla.pipeline.tests.agent_mail.support import AR, QUOTED, _answer, _assert_not_acted_on
 from ventanilla.tickets.models import Article, ArticleKind, Ticket
 
 # Mail is delivered and processed on commit, as in production.
