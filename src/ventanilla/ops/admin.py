@@ -28,9 +28,9 @@ from ventanilla.mail.models import (
     OutboundMessage,
 )
 from ventanilla.ops import admin_imap  # noqa: F401 (registers the IMAP accounts' admin)
-from ventanilla.outbound.ack import ack_preview
 from ventanilla.outbound.services import outbound_retry_now
 from ventanilla.pipeline.services import inbound_process, inbound_requeue
+from ventanilla.tickets.outgoing import ack_preview
 
 # Bigger messages are cut in the page (the full bytes stay in the database).
 RAW_SHOWN_BYTES = 256 * 1024

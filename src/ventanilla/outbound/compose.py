@@ -20,7 +20,6 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from email.utils import format_datetime
 
 from django.utils import timezone
@@ -32,7 +31,8 @@ from ventanilla.outbound.addresses import (
     parse_address,
     unstructured_tokens,
 )
-from ventanilla.outbound.attach import MimeAttachment, mixed_body
+from ventanilla.outbound.attach import mixed_body
+from ventanilla.outbound.draft import Draft, Thread
 
 # RFC 5322 §3.6.4 sets no limit on References, but very long ones get truncated or rejected by
 # some servers (Exchange, mailing list software). Like Thunderbird and RFC 5537 §3.4.4 for
@@ -77,63 +77,57 @@ def new_message_id(*, mailbox: Mailbox, ticket_number: str = "") -> str:
     return make_plain_message_id(domain=mailbox.domain)
 
 
-def compose_message(
-    *,
-    mailbox: Mailbox,
-    message_id: str,
-    to: Sequence[str],
-    subject: str,
-    text: str,
-    cc: Sequence[str] = (),
-    html: str = "",
-    in_reply_to: str = "",
-    references: Sequence[str] = (),
-    automatic: bool = False,
-    language: str = "",
-    date: datetime | None = None,
-    sender_name: str = "",
-    attachments: Sequence[MimeAttachment] = (),
-) -> bytes:
-    """Return the bytes (CRLF line ends, RFC 5322) of a mail from ``mailbox``.
+def compose_message(draft: Draft) -> bytes:
+    """Return the bytes (CRLF line ends, RFC 5322) of ``draft``, from its mailbox.
 
-    ``to``/``cc`` are addresses (``a@b.es`` or ``Name <a@b.es>``); ``references`` is the
-    full References list already computed (see `references_chain`). Raises
-    ``addresses.AddressError`` for an address that cannot be written (check first with
+    Raises ``addresses.AddressError`` for an address that cannot be written (check first with
     ``addresses.address_problem``). The result is pure ASCII unless an address needs UTF-8
-    (RFC 6532), in which case ``send`` relays it with SMTPUTF8. ``sender_name`` overrides
-    the mailbox's display name (an agent's reply: "Ana Ruiz (Soporte)"); ``attachments``
-    make the message ``multipart/mixed`` (see ``attach``).
+    (RFC 6532), in which case ``send`` relays it with SMTPUTF8. ``draft.sender_name``
+    overrides the mailbox's display name (an agent's reply: "Ana Ruiz (Soporte)");
+    attachments make the message ``multipart/mixed`` (see ``attach``).
     """
+    mailbox = draft.mailbox
     sender = replace(
         parse_address(mailbox.address),
-        name=one_line(sender_name or mailbox.sender_name or mailbox.name, 200),
+        name=one_line(draft.sender_name or mailbox.sender_name or mailbox.name, 200),
     )
     headers = [
         fold("From", _address_tokens([sender])),
-        fold("To", _address_tokens([parse_address(a) for a in to])),
+        *_recipient_headers(draft),
+        fold("Subject", unstructured_tokens(one_line(draft.subject))),
+        "Date: " + format_datetime(draft.date or timezone.now()),
+        "Message-ID: " + bracket(draft.message_id),
+        *_thread_headers(draft.thread),
+        # Our own mail coming back (a forwarding loop, an autoresponder) is dropped by this.
+        "X-Loop: " + sender.addr_spec,
     ]
-    if cc:
-        headers.append(fold("Cc", _address_tokens([parse_address(a) for a in cc])))
-    headers.append(fold("Subject", unstructured_tokens(one_line(subject))))
-    headers.append("Date: " + format_datetime(date or timezone.now()))
-    headers.append("Message-ID: " + bracket(message_id))
-    parent = clean_message_id(in_reply_to)
+    if draft.automatic:
+        headers.extend(AUTOMATIC_HEADERS)
+    if draft.language:
+        headers.append("Content-Language: " + one_line(draft.language, 35))  # RFC 3282
+    headers.append("MIME-Version: 1.0")
+    body = _body(draft.text, draft.html)
+    if draft.attachments:
+        body = mixed_body(body, draft.attachments)
+    return ("\r\n".join(headers) + "\r\n").encode("utf-8") + body
+
+
+def _recipient_headers(draft: Draft) -> list[str]:
+    headers = [fold("To", _address_tokens([parse_address(a) for a in draft.to]))]
+    if draft.cc:
+        headers.append(fold("Cc", _address_tokens([parse_address(a) for a in draft.cc])))
+    return headers
+
+
+def _thread_headers(thread: Thread) -> list[str]:
+    headers: list[str] = []
+    parent = clean_message_id(thread.in_reply_to)
     if parent:
         headers.append("In-Reply-To: " + parent)
-    chain = [mid for mid in map(clean_message_id, references) if mid]
+    chain = [mid for mid in map(clean_message_id, thread.references) if mid]
     if chain:
         headers.append(fold("References", chain))
-    # Our own mail coming back (a forwarding loop, an autoresponder) is dropped by this.
-    headers.append("X-Loop: " + sender.addr_spec)
-    if automatic:
-        headers.extend(AUTOMATIC_HEADERS)
-    if language:
-        headers.append("Content-Language: " + one_line(language, 35))  # RFC 3282
-    headers.append("MIME-Version: 1.0")
-    body = _body(text, html)
-    if attachments:
-        body = mixed_body(body, attachments)
-    return ("\r\n".join(headers) + "\r\n").encode("utf-8") + body
+    return headers
 
 
 # RFC 3834 §5: a response generated by software, so responders must not answer it.

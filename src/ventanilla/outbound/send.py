@@ -6,12 +6,14 @@ Sending happens in three short steps, never inside one long transaction:
    serialise writers): check the row is ``queued`` and due, count the attempt and take a
    short lease (``leased_until``, also moving ``next_attempt_at`` past it), so no other
    worker picks it up while we talk SMTP;
-2. **transmit** with no transaction open: holding a write transaction across network I/O
-   would lock the whole SQLite database (and with it mail intake) for up to the SMTP
-   timeout. Meanwhile a heartbeat thread renews the lease every ``HEARTBEAT_SECONDS``,
-   however long the conversation lasts;
+2. **transmit** (``transport``) with no transaction open: holding a write transaction
+   across network I/O would lock the whole SQLite database (and with it mail intake) for up
+   to the SMTP timeout. Meanwhile a heartbeat thread renews the lease every
+   ``HEARTBEAT_SECONDS``, however long the conversation lasts;
 3. **record** the outcome: ``sent``; or a temporary failure with exponential backoff; or a
-   permanent failure (``failed``, shown in the admin).
+   permanent failure (``failed``, shown in the admin); and report it in the same
+   transaction (``signals.delivery_result``): ``tasks`` schedules the next attempt of a
+   deferred mail, the tickets app writes a failure on the ticket.
 
 A row is never sent twice by two workers (the claim), nor again once ``sent``. Like every
 mail system, the one gap left is a worker killed between the relay's "250" and step 3: the
@@ -25,23 +27,22 @@ the one duplicate apart (RFC 5322 §3.6.4). A duplicate is better than a lost ma
 from __future__ import annotations
 
 import logging
-import os
 import random
-import smtplib
-import ssl
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ventanilla.config import Relay
 from ventanilla.mail.models import OutboundMessage, OutboundState
-from ventanilla.outbound import lease
-from ventanilla.tickets import events
-from ventanilla.tickets.models import Ticket
+from ventanilla.outbound import lease, signals
+from ventanilla.outbound.transport import (
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+    refusals,
+    transmit,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,6 @@ MAX_DELAY_SECONDS = 3600
 MAX_ATTEMPTS = 30
 # A delayed task may fire a little before the stored time (clock skew between processes).
 DUE_TOLERANCE_SECONDS = 5
-
-
-class TemporaryDeliveryError(Exception):
-    """The relay or the network failed; the same mail may well go through later (4xx)."""
-
-
-class PermanentDeliveryError(Exception):
-    """The relay refused this mail for good (5xx, every recipient refused)."""
 
 
 def retry_delay(attempts: int) -> float:
@@ -98,7 +91,7 @@ def outbound_deliver(*, outbound_id: int) -> str:
         return "skipped"
     try:
         with lease.Heartbeat(row):
-            refused = _transmit(row, settings.VENTANILLA_RELAY)
+            refused = transmit(row, settings.VENTANILLA_RELAY)
     except TemporaryDeliveryError as exc:
         return _record_temporary(row, str(exc))
     except PermanentDeliveryError as exc:
@@ -126,104 +119,20 @@ def _claim(outbound_id: int) -> OutboundMessage | None:
     return row
 
 
-def _transmit(row: OutboundMessage, relay: Relay) -> dict[str, tuple[int, bytes]]:
-    """Hand the bytes over; return the recipients the relay refused (some, never all)."""
-    if not relay.host:
-        _write_to_folder(row, Path(settings.VENTANILLA_OUTBOX_DIR))
-        return {}
-    try:
-        return _smtp_send(row, relay)
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = {code for code, _msg in exc.recipients.values()}
-        detail = _refusals(exc.recipients)
-        if all(code >= 500 for code in codes):
-            raise PermanentDeliveryError(f"all recipients refused: {detail}") from exc
-        raise TemporaryDeliveryError(f"recipients deferred: {detail}") from exc
-    except (smtplib.SMTPConnectError, smtplib.SMTPAuthenticationError) as exc:
-        # The relay's greeting or our credentials: a configuration problem, not this mail's.
-        raise TemporaryDeliveryError(_describe(exc)) from exc
-    except smtplib.SMTPResponseException as exc:
-        # RFC 5321 §4.2.1: 4yz is a transient negative reply, 5yz a permanent one.
-        if exc.smtp_code >= 500:
-            raise PermanentDeliveryError(_describe(exc)) from exc
-        raise TemporaryDeliveryError(_describe(exc)) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        # Refused connection, timeout, DNS, TLS, SMTPServerDisconnected: try again later.
-        raise TemporaryDeliveryError(_describe(exc)) from exc
-
-
-def _smtp_send(row: OutboundMessage, relay: Relay) -> dict[str, tuple[int, bytes]]:
-    smtp = smtplib.SMTP(relay.host, relay.port, timeout=relay.timeout)
-    try:
-        if relay.starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if relay.user:
-            smtp.login(relay.user, relay.password)
-        raw = bytes(row.raw)
-        recipients = list(row.recipients)
-        options = mail_options(row, raw, recipients)
-        if options:
-            smtp.ehlo_or_helo_if_needed()
-            if not smtp.has_extn("smtputf8"):
-                # A non-ASCII local part has no ASCII form to fall back to (RFC 6530 §7
-                # downgrading needs one), so this relay can never send it.
-                msg = f"the relay does not offer SMTPUTF8 (RFC 6531), needed for {recipients}"
-                raise PermanentDeliveryError(msg)
-        return smtp.sendmail(row.envelope_from, recipients, raw, mail_options=options)
-    finally:
-        # Once DATA was accepted, a failing QUIT must not turn into a retry (a duplicate).
-        _close_quietly(smtp)
-
-
-def mail_options(row: OutboundMessage, raw: bytes, recipients: list[str]) -> list[str]:
-    """Return the MAIL FROM parameters this message needs: ``SMTPUTF8`` or nothing.
-
-    Decided per message: only mail with a non-ASCII address in its envelope or headers
-    (RFC 6531 §3.4, RFC 6532) asks for it, so a relay without SMTPUTF8 still sends the rest.
-    ``compose`` keeps everything else ASCII (RFC 2047 words, quoted-printable bodies).
-    """
-    envelope = [row.envelope_from, *recipients]
-    if raw.isascii() and all(address.isascii() for address in envelope):
-        return []
-    return ["SMTPUTF8"]
-
-
-def _close_quietly(smtp: smtplib.SMTP) -> None:
-    try:
-        smtp.quit()
-    except (smtplib.SMTPException, OSError):
-        smtp.close()
-
-
-def _write_to_folder(row: OutboundMessage, folder: Path) -> None:
-    """Deliver into ``folder`` as one ``.eml`` per mail: write a temp file, then rename.
-
-    The rename is atomic, so a reader never sees half a message; the name is stable, so a
-    second delivery of the same row replaces the file instead of adding one.
-    """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{row.created_at:%Y%m%dT%H%M%SZ}-{row.pk:08d}.eml"
-        tmp = folder / f".{name}.tmp"
-        with tmp.open("wb") as handle:
-            handle.write(bytes(row.raw))
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(folder / name)
-    except OSError as exc:
-        raise TemporaryDeliveryError(f"outbox folder {folder}: {exc}") from exc
-
-
 @transaction.atomic
 def _record_sent(row: OutboundMessage, refused: dict[str, tuple[int, bytes]]) -> str:
-    note = f"refused by the relay (the others were accepted): {_refusals(refused)}"
-    OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
+    note = (
+        f"refused by the relay (the others were accepted): {refusals(refused)}" if refused else ""
+    )
+    updated = OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
         state=OutboundState.SENT,
         sent_at=timezone.now(),
         next_attempt_at=None,
         leased_until=None,
-        last_error=note if refused else "",
+        last_error=note,
     )
+    if updated:
+        _report(row, signals.SENT, error=note)
     return OutboundState.SENT
 
 
@@ -233,14 +142,14 @@ def _record_temporary(row: OutboundMessage, error: str) -> str:
         log.warning("outbound %s failed after %s attempts: %s", row.pk, row.attempts, error)
         return _record_permanent(row, f"gave up after {row.attempts} attempts; last: {error}")
     delay = retry_delay(row.attempts)
-    OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
+    updated = OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
         leased_until=None,
         last_error=error[:5000],
     )
     log.info("outbound %s: temporary failure, retry in %.0f s: %s", row.pk, delay, error)
-    outbound_id = row.pk
-    transaction.on_commit(lambda: _schedule_retry(outbound_id, delay))
+    if updated:
+        _report(row, signals.DEFERRED, error=error, retry_in=delay)
     return OutboundState.QUEUED
 
 
@@ -250,28 +159,22 @@ def _record_permanent(row: OutboundMessage, error: str) -> str:
     updated = OutboundMessage.objects.filter(pk=row.pk, state=OutboundState.QUEUED).update(
         state=OutboundState.FAILED, next_attempt_at=None, leased_until=None, last_error=error[:5000]
     )
-    # On the ticket too: the agents must learn that the customer did not get this mail.
-    ticket = Ticket.objects.filter(pk=row.ticket_id).first() if row.ticket_id else None
-    if updated and ticket is not None:
-        events.ticket_outbound_failed_event(ticket=ticket, outbound_id=row.pk, error=error)
+    if updated:
+        # The agents must learn that the customer did not get this mail (tickets listens).
+        _report(row, signals.FAILED, error=error)
     return OutboundState.FAILED
 
 
-def _schedule_retry(outbound_id: int, delay: float) -> None:
-    from ventanilla.outbound.services import outbound_schedule
-
-    outbound_schedule(outbound_id=outbound_id, delay=delay)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, smtplib.SMTPResponseException):
-        error = exc.smtp_error
-        text = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
-        return f"{exc.smtp_code} {text}".strip()
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
-    return "; ".join(
-        f"{rcpt}: {code} {msg.decode('utf-8', 'replace')}" for rcpt, (code, msg) in refused.items()
+def _report(
+    row: OutboundMessage, result: str, *, error: str, retry_in: float | None = None
+) -> None:
+    """Tell the listeners of ``signals.delivery_result``, inside the recording transaction."""
+    signals.delivery_result.send(
+        sender=OutboundMessage,
+        outbound_id=row.pk,
+        ticket_id=row.ticket_id,
+        kind=row.kind,
+        result=result,
+        error=error,
+        retry_in=retry_in,
     )

@@ -18,66 +18,29 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from ventanilla.mail.models import Mailbox, OutboundMessage, OutboundState
+from ventanilla.mail.models import OutboundMessage, OutboundState
 from ventanilla.outbound.addresses import parse_address
-from ventanilla.outbound.attach import MimeAttachment
-from ventanilla.outbound.compose import compose_message, new_message_id, one_line
-from ventanilla.tickets.models import Ticket
+from ventanilla.outbound.compose import compose_message, one_line
+from ventanilla.outbound.draft import Draft
+from ventanilla.outbound.tasks import outbox_send, outbox_send_many
 
 
 @transaction.atomic
-def outbound_queue(
-    *,
-    mailbox: Mailbox,
-    ticket: Ticket | None,
-    kind: str,
-    to: Sequence[str],
-    cc: Sequence[str] = (),
-    subject: str,
-    text: str,
-    html: str = "",
-    in_reply_to: str = "",
-    references: Sequence[str] = (),
-    automatic: bool = False,
-    language: str = "",
-    sender_name: str = "",
-    attachments: Sequence[MimeAttachment] = (),
-    message_id: str = "",
-) -> OutboundMessage:
-    """Compose a mail, store it as a ``queued`` outbox row, and send it after commit.
+def outbound_queue(*, draft: Draft) -> OutboundMessage:
+    """Compose ``draft``, store it as a ``queued`` outbox row, and send it after commit.
 
-    ``to``/``cc`` are addresses (``a@b.es`` or ``Name <a@b.es>``); ``references`` is the
-    complete References list (see ``compose.references_chain``). The Message-ID is signed
-    with the ticket number, so replies thread back to ``ticket``; a caller that needs a
-    particular one (a notification's, bound to its recipient) passes ``message_id``. Raises
-    ``addresses.AddressError`` for an address that cannot be written (nothing is stored).
+    Raises ``addresses.AddressError`` for an address that cannot be written (nothing is
+    stored then).
     """
-    message_id = message_id or new_message_id(
-        mailbox=mailbox, ticket_number=ticket.number if ticket else ""
-    )
-    raw = compose_message(
-        mailbox=mailbox,
-        message_id=message_id,
-        to=to,
-        cc=cc,
-        subject=subject,
-        text=text,
-        html=html,
-        in_reply_to=in_reply_to,
-        references=references,
-        automatic=automatic,
-        language=language,
-        sender_name=sender_name,
-        attachments=attachments,
-    )
+    raw = compose_message(draft)
     outbound = OutboundMessage.objects.create(
-        mailbox=mailbox,
-        ticket=ticket,
-        kind=kind,
-        envelope_from=parse_address(mailbox.address).addr_spec,
-        recipients=_envelope_recipients([*to, *cc]),
-        subject=one_line(subject, 998),
-        message_id=message_id,
+        mailbox=draft.mailbox,
+        ticket_id=draft.ticket_id,
+        kind=draft.kind,
+        envelope_from=parse_address(draft.mailbox.address).addr_spec,
+        recipients=_envelope_recipients([*draft.to, *draft.cc]),
+        subject=one_line(draft.subject, 998),
+        message_id=draft.message_id,
         raw=raw,
         state=OutboundState.QUEUED,
     )
@@ -103,8 +66,6 @@ def outbound_retry_now(*, outbound_id: int) -> bool:
 
 def outbound_schedule(*, outbound_id: int, delay: float = 0) -> None:
     """Hand one outbox row to the worker, now or after ``delay`` seconds."""
-    from ventanilla.outbound.tasks import outbox_send
-
     if delay > 0:
         outbox_send.schedule((outbound_id,), delay=delay)
     else:
@@ -113,8 +74,6 @@ def outbound_schedule(*, outbound_id: int, delay: float = 0) -> None:
 
 def outbound_schedule_many(*, outbound_ids: Sequence[int]) -> None:
     """Hand several outbox rows to the worker as one task (one enqueue), to send in order."""
-    from ventanilla.outbound.tasks import outbox_send, outbox_send_many
-
     if len(outbound_ids) == 1:
         outbox_send(outbound_ids[0])
     elif outbound_ids:

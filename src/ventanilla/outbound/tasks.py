@@ -1,13 +1,20 @@
-"""huey tasks for the outbox: send one row, and a sweep that recovers lost or due rows."""
+"""huey tasks for the outbox: send one row, retry a deferred one, and a sweep for lost rows.
+
+``send`` reports a temporary failure through ``signals.delivery_result``; `retry_later`,
+connected here, schedules the next ``outbox_send`` once that outcome is committed. (``send``
+cannot schedule it itself: these tasks call ``send``.)
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from ventanilla.outbound import lease, send
+from ventanilla.outbound import lease, send, signals
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +64,12 @@ def outbox_flush() -> int:
         # One second past the end: the claim then sees the lapsed lease as due.
         outbox_send.schedule((outbound_id,), delay=seconds + 1)
     return count
+
+
+def retry_later(*, outbound_id: int, result: str, retry_in: float | None, **_kw: Any) -> None:
+    """Schedule another attempt at a deferred mail, once its outcome is committed."""
+    if result == signals.DEFERRED and retry_in is not None:
+        transaction.on_commit(lambda: outbox_send.schedule((outbound_id,), delay=retry_in))
+
+
+signals.delivery_result.connect(retry_later, dispatch_uid="outbound-retry-later")

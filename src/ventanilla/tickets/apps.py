@@ -12,7 +12,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        """Register the huey tasks; clear the cached SLA configuration when it is edited."""
+        """Register the huey tasks, the SLA cache clearing and the delivery-result listener."""
         from django.db.models.signals import post_delete, post_save
 
         from ventanilla.tickets import models
@@ -27,4 +27,9 @@ class TicketsConfig(AppConfig):
             uid = f"{model.__name__}-sla-cache"
             post_save.connect(sla_config_clear, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(sla_config_clear, sender=model, dispatch_uid=f"{uid}-del")
+        # A mail outbound gave up on is written on its ticket (outbound knows no tickets).
+        from ventanilla.outbound.signals import delivery_result
         from ventanilla.tickets import tasks  # noqa: F401
+        from ventanilla.tickets.outgoing import delivery_result_record
+
+        delivery_result.connect(delivery_result_record, dispatch_uid="tickets-delivery-result")

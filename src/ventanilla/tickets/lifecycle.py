@@ -32,15 +32,13 @@ from django.utils.translation import gettext as _
 from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
 from ventanilla.mail.models import OutboundMessage
-from ventanilla.outbound.resolution import (
-    resolution_cc,
-    resolution_language,
-    resolution_queue,
-    resolution_suppression_reasons,
-)
+from ventanilla.outbound.kinds.resolution import resolution_draft, resolution_language
+from ventanilla.outbound.policy import resolution_refusals
+from ventanilla.outbound.services import outbound_queue
 from ventanilla.tickets import events
 from ventanilla.tickets.merge import ticket_merge
 from ventanilla.tickets.models import ArticleDirection, ArticleKind, Ticket, TicketStatus
+from ventanilla.tickets.outgoing import ticket_mail_facts, ticket_mail_thread
 from ventanilla.tickets.services import article_add, ticket_create_from_mail
 from ventanilla.tickets.states import ticket_transition
 from ventanilla.tickets.tags import ticket_tags_set
@@ -134,7 +132,9 @@ def ticket_resolve(
         fields={"text": text, "new_text": text, "author": actor, "sender_name": name},
     )
     events.ticket_resolution_note_event(ticket=current, article=article, actor=name)
-    reasons = resolution_suppression_reasons(ticket=current) if notify_customer else ["agent"]
+    reasons = (
+        resolution_refusals(recipient=current.customer.email) if notify_customer else ["agent"]
+    )
     if reasons:
         events.ticket_resolution_mail_suppressed_event(ticket=current, reasons=reasons)
     else:
@@ -144,8 +144,15 @@ def ticket_resolve(
 
 def _send_resolution(ticket: Ticket, actor: User | None) -> OutboundMessage:
     """Queue the resolution notice and keep it in the conversation as an outbound article."""
-    language = resolution_language(ticket=ticket)
-    outbound, rendered, in_reply_to = resolution_queue(ticket=ticket, language=language)
+    about = ticket_mail_facts(ticket)
+    language = resolution_language(about=about)
+    draft = resolution_draft(
+        about=about,
+        language=language,
+        participants=[p.email for p in ticket.participants.order_by("pk")],
+        thread=ticket_mail_thread(ticket),
+    )
+    outbound = outbound_queue(draft=draft)
     mailbox = ticket.mailbox
     article_add(
         ticket=ticket,
@@ -155,12 +162,12 @@ def _send_resolution(ticket: Ticket, actor: User | None) -> OutboundMessage:
             "sender_email": mailbox.address,
             "sender_name": mailbox.sender_name or mailbox.name,
             "to": [{"name": ticket.customer.name, "email": ticket.customer.email}],
-            "cc": [{"name": "", "email": address} for address in resolution_cc(ticket=ticket)],
-            "subject": rendered.subject,
+            "cc": [{"name": "", "email": address} for address in draft.cc],
+            "subject": draft.subject,
             "message_id": outbound.message_id.strip("<>"),
-            "in_reply_to": in_reply_to.strip("<>"),
-            "text": rendered.text,
-            "new_text": rendered.text,
+            "in_reply_to": draft.thread.in_reply_to.strip("<>"),
+            "text": draft.text,
+            "new_text": draft.text,
             "sent_at": outbound.created_at,
             "author": actor,
             "outbound": outbound,

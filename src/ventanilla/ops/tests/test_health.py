@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from ventanilla.intake.ingest import ingest_raw
 from ventanilla.mail.models import ImapAccount, InboundMessage, OutboundMessage
-from ventanilla.outbound.services import outbound_queue
+from ventanilla.outbound.tests.drafts import outbound_queue
 
 
 def _get(client):

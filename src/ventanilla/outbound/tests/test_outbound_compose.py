@@ -13,10 +13,10 @@ from ventanilla.outbound.addresses import AddressError, address_problem, parse_a
 from ventanilla.outbound.compose import (
     MAX_REFERENCES,
     bracket,
-    compose_message,
     new_message_id,
     references_chain,
 )
+from ventanilla.outbound.tests.drafts import compose_message
 from ventanilla.parse.parsing import parse_message
 
 

@@ -7,10 +7,9 @@ the subject and confirms a ticket exists, so it only goes to the person the tick
 Agents' replies may honour Reply-To; an automatic answer should be the most conservative.
 The rate limit is then counted per customer, exactly the recipient.
 
-Like Mailman's replybot, it stays silent for automatic mail, lists and robots (rules put
-their names in ``ctx.no_ack``), imports, possible spoofs and our own addresses (RFC 3834 §2:
-never answer automatic mail, never take part in a loop). Every silence is recorded as an
-``ack-suppressed`` event with its reasons.
+Whether it may go is ``outbound.policy``'s decision (automatic mail, lists and robots, whose
+rules put their names in ``ctx.no_ack``; imports, possible spoofs, our own addresses, the
+rate limit). Every silence is recorded as an ``ack-suppressed`` event with its reasons.
 
 Customer addresses are written as they are, internationalised ones included (RFC 6531/6532,
 see ``outbound.addresses``); one that cannot be written at all ("bad-recipient") silences
@@ -19,13 +18,15 @@ the acknowledgement, never the customer's mail: the ticket is still created.
 
 from __future__ import annotations
 
-from ventanilla.mail.selectors import mailbox_addresses
-from ventanilla.outbound.ack import ack_language, ack_queue, ack_rate_limited
-from ventanilla.outbound.addresses import address_problem
 from ventanilla.outbound.compose import references_chain
+from ventanilla.outbound.draft import Thread
+from ventanilla.outbound.kinds.ack import ack_draft, ack_language
+from ventanilla.outbound.policy import ack_refusals
+from ventanilla.outbound.services import outbound_queue
 from ventanilla.pipeline.context import Context, MailKind
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.outgoing import ticket_mail_facts
 
 
 class Acknowledge:
@@ -43,41 +44,26 @@ class Acknowledge:
         if reasons:
             events.ticket_ack_suppressed_event(ticket=ticket, reasons=reasons)
             return
+        about = ticket_mail_facts(ticket)
         language = ack_language(
-            customer_language=ticket.customer.language,
-            detected=ctx.language,
-            mailbox=ctx.mailbox,
+            customer_language=about.customer_language, detected=ctx.language, mailbox=ctx.mailbox
         )
         mail = ctx.parsed
-        outbound = ack_queue(
-            ticket=ticket,
-            language=language,
-            # RFC 3834 §3.1.5 and RFC 5322 §3.6.4: the ack is a reply to the customer's mail.
-            in_reply_to=mail.message_id,
-            references=references_chain(
-                parent_references=mail.references, parent_message_id=mail.message_id
-            ),
+        # RFC 3834 §3.1.5 and RFC 5322 §3.6.4: the ack is a reply to the customer's mail.
+        thread = Thread.of(
+            mail.message_id,
+            references_chain(parent_references=mail.references, parent_message_id=mail.message_id),
         )
+        outbound = outbound_queue(draft=ack_draft(about=about, language=language, thread=thread))
         events.ticket_ack_queued_event(ticket=ticket, outbound_id=outbound.pk, language=language)
 
 
 def suppression_reasons(ctx: Context, ticket: Ticket) -> list[str]:
-    """Return why this ticket must not be acknowledged (empty: it may be)."""
-    reasons = list(ctx.no_ack)
-    if not ctx.inbound.send_ack:
-        reasons.append("import")
-    if not ctx.mailbox.ack_enabled:
-        reasons.append("ack-disabled")
-    if ctx.possible_spoof or ticket.possible_spoof:
-        reasons.append("possible-spoof")
-    recipient = ticket.customer.email.strip().lower()
-    if not recipient or "@" not in recipient:
-        reasons.append("no-recipient")
-    elif address_problem(recipient):
-        reasons.append("bad-recipient")
-    elif recipient in mailbox_addresses():
-        reasons.append("own-address")
-    # Counting costs a query: only when nothing else already says no.
-    if not reasons and ack_rate_limited(mailbox=ctx.mailbox, email=recipient):
-        reasons.append("rate-limit")
-    return reasons
+    """Return why this ticket must not be acknowledged (empty: it may be): ``policy``'s say."""
+    return ack_refusals(
+        mailbox=ctx.mailbox,
+        recipient=ticket.customer.email,
+        found=ctx.no_ack,
+        imported=not ctx.inbound.send_ack,
+        possible_spoof=ctx.possible_spoof or ticket.possible_spoof,
+    )

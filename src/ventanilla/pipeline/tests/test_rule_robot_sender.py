@@ -6,8 +6,9 @@ import pytest
 
 from ventanilla.intake.ingest import ingest_raw
 from ventanilla.mail.models import InboundState, OutboundMessage
+from ventanilla.outbound.policy import is_robot_address
 from ventanilla.pipeline.context import Context
-from ventanilla.pipeline.rules.robot_sender import RobotSender, is_robot_address
+from ventanilla.pipeline.rules.robot_sender import RobotSender
 from ventanilla.pipeline.tests.contexts import unsaved_ctx
 from ventanilla.tickets.models import Ticket
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from ventanilla.core.signing import ticket_number_from_message_id
 from ventanilla.mail.models import OutboundKind, OutboundMessage
+from ventanilla.outbound.kinds.reply import reply_subject
 from ventanilla.tickets.blobs import blob_get
 from ventanilla.tickets.models import (
     Article,
@@ -23,7 +24,7 @@ from ventanilla.tickets.models import (
     TicketEvent,
     TicketStatus,
 )
-from ventanilla.tickets.replies import reply_subject, ticket_note_add, ticket_reply
+from ventanilla.tickets.replies import ticket_note_add, ticket_reply
 
 # Mail is delivered and processed on commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ventanilla.tickets.formatting import has_formatting, markdown_to_html
+from ventanilla.outbound.formatting import has_formatting, markdown_to_html
 
 
 def _inner(text: str) -> str:
