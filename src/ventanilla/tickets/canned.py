@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 
 from ventanilla.tickets.models import CannedResponse, Ticket
 
-CANNED_VARIABLES = ("customer_name", "ticket_number", "agent_name", "subject")
-
 
 class _FiltersOnlyEngine(Engine):
     """A template engine that knows the built-in filters and not a single tag."""
