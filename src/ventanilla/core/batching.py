@@ -1,6 +1,6 @@
 """Long jobs over many rows or messages: commit in batches, page through ids.
 
-Used by the importer (``mail/importer.py``), which must handle archives of any size with
+Used by the importer (``imports/importer.py``), which must handle archives of any size with
 flat memory and without a commit (an fsync) per message.
 """
 

@@ -5,7 +5,7 @@ and compared in constant time. ``202`` is answered only after ``ingest_raw`` has
 (the bytes are committed); every failure to store answers ``503`` with ``Retry-After`` so the
 sender keeps the message and retries. Only a complete body is stored: one shorter than its
 Content-Length is refused. A chunked body is decoded by the web server (``core/web_server.py``)
-and arrives here with its length. Logic here, the Django view in ``mail/views.py``.
+and arrives here with its length. Logic here, the Django view in ``intake/views.py``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ class Deduplicate:
     unique, but senders reuse it (broken generators, a corrected mail sent again), and
     dropping such a mail would lose its text. A copy is a duplicate when an earlier message
     with its Message-ID and sender has the same content fingerprint
-    (``mail.fingerprint``: content headers and body, not the transport headers).
+    (``parse.fingerprint``: content headers and body, not the transport headers).
 
     Same Message-ID and sender with other content is a new article; it joins the ticket of
     the earlier message unless stronger evidence (``thread``) points elsewhere. Another
