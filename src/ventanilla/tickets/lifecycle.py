@@ -7,7 +7,7 @@ this module adds what each move means besides the status:
   company's procedure asks for). The note is stored on the ticket (``resolution_note``, the
   latest) and also as an internal note article, so the conversation and the export keep
   every resolution of a ticket reopened and resolved again. The customer gets the
-  resolution notice (``outbound.resolution``), recorded as an outbound article.
+  resolution notice (``outbound.kinds.resolution``), recorded as an outbound article.
 - **close** only from resolved, by an agent or by ``tickets_auto_close`` after
   ``VENTANILLA_AUTO_CLOSE_DAYS``.
 - **customer replies** (the pipeline's ``ticket`` step, ``services.ticket_customer_replied``):

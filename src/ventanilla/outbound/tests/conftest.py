@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ventanilla.customers.services import customer_upsert_from_mail
 from ventanilla.mail.models import OutboundKind
-from ventanilla.outbound.services import outbound_queue
+from ventanilla.outbound.tests.drafts import outbound_queue
 from ventanilla.outbound.tests.support import _start_sink
 from ventanilla.tickets.services import ticket_create_from_mail
 

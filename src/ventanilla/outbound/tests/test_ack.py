@@ -10,8 +10,9 @@ from django.utils import translation
 
 from ventanilla.customers.services import customer_upsert_from_mail
 from ventanilla.mail.models import Mailbox, MailTemplate
-from ventanilla.outbound.ack import ack_context, ack_language, ack_preview, ack_render
+from ventanilla.outbound.kinds.ack import ack_context, ack_language, ack_render
 from ventanilla.outbound.render import render_builtin
+from ventanilla.tickets.outgoing import ack_preview
 from ventanilla.tickets.services import ticket_create_from_mail
 
 RECEIVED = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)  # 10:30 in Madrid (CET)
