@@ -1,0 +1,1 @@
+"""What a newcomer reads on the ticket page, in Spanish and English."""
