@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from ventanilla.mail.models import BlockedSender, InboundMessage, InboundState, Mailbox
 
@@ -95,8 +97,6 @@ def mailbox_size_limit_cached(address: str) -> int | None:
     the database (a mailbox created in another process is not refused for up to
     ``_MAILBOX_TTL`` seconds). Safe on an event loop: no I/O.
     """
-    from django.conf import settings
-
     cached = _mailbox_cache
     if cached is None or time.monotonic() - cached[0] > _MAILBOX_TTL:
         return None
@@ -128,10 +128,6 @@ def mailbox_addresses() -> set[str]:
 
 def inbound_stuck(*, older_than_seconds: int = 60) -> list[int]:
     """Return ids of messages still ``received`` after ``older_than_seconds`` (lost tasks)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(
         InboundMessage.objects.filter(state=InboundState.RECEIVED, received_at__lt=cutoff)
