@@ -5,11 +5,21 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from ventanilla.mail.models import BlockedSender, InboundMessage, InboundState, Mailbox
+from ventanilla.mail.models import (
+    BlockedSender,
+    ImapAccount,
+    InboundMessage,
+    InboundState,
+    Mailbox,
+    OutboundMessage,
+    OutboundState,
+)
 
 # Mailboxes change rarely and are read several times per message (recipient routing, loop
 # checks, participants, the ack), so the active set is cached briefly per process. Saving or
@@ -152,3 +162,26 @@ def inbound_quarantine_reason(*, inbound_id: int) -> str:
     )
     lines = [line.strip() for line in error.splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+def inbound_health_figures() -> dict[str, Any]:
+    """Return, in one query, ``received`` (waiting), ``oldest`` (the first) and ``quarantined``."""
+    return InboundMessage.objects.aggregate(
+        received=Count("pk", filter=Q(state=InboundState.RECEIVED)),
+        oldest=Min("received_at", filter=Q(state=InboundState.RECEIVED)),
+        quarantined=Count("pk", filter=Q(state=InboundState.QUARANTINED)),
+    )
+
+
+def outbound_health_figures() -> dict[str, Any]:
+    """Return, in one query, ``queued``, ``oldest`` (its created_at) and ``failed`` outbox rows."""
+    return OutboundMessage.objects.aggregate(
+        queued=Count("pk", filter=Q(state=OutboundState.QUEUED)),
+        oldest=Min("created_at", filter=Q(state=OutboundState.QUEUED)),
+        failed=Count("pk", filter=Q(state=OutboundState.FAILED)),
+    )
+
+
+def imap_accounts_by_name() -> list[ImapAccount]:
+    """Return every IMAP account, enabled or not, by name."""
+    return list(ImapAccount.objects.order_by("name"))

@@ -26,17 +26,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ventanilla.mail.models import (
-    ImapAccount,
-    InboundMessage,
-    InboundState,
-    OutboundMessage,
-    OutboundState,
+from ventanilla.mail.selectors import (
+    imap_accounts_by_name,
+    inbound_health_figures,
+    outbound_health_figures,
 )
 
 OK = "ok"
@@ -123,11 +120,7 @@ def _age(now: datetime, then: datetime | None) -> float | None:
 
 
 def _inbound(report: HealthReport, now: datetime) -> None:
-    figures = InboundMessage.objects.aggregate(
-        received=Count("pk", filter=Q(state=InboundState.RECEIVED)),
-        oldest=Min("received_at", filter=Q(state=InboundState.RECEIVED)),
-        quarantined=Count("pk", filter=Q(state=InboundState.QUARANTINED)),
-    )
+    figures = inbound_health_figures()
     report.intake_received = figures["received"]
     report.intake_lag_seconds = _age(now, figures["oldest"])
     report.quarantined = figures["quarantined"]
@@ -150,11 +143,7 @@ def _inbound(report: HealthReport, now: datetime) -> None:
 
 
 def _outbound(report: HealthReport, now: datetime) -> None:
-    figures = OutboundMessage.objects.aggregate(
-        queued=Count("pk", filter=Q(state=OutboundState.QUEUED)),
-        oldest=Min("created_at", filter=Q(state=OutboundState.QUEUED)),
-        failed=Count("pk", filter=Q(state=OutboundState.FAILED)),
-    )
+    figures = outbound_health_figures()
     report.outbox_queued = figures["queued"]
     report.outbox_oldest_seconds = _age(now, figures["oldest"])
     report.outbound_failed = figures["failed"]
@@ -169,7 +158,7 @@ def _outbound(report: HealthReport, now: datetime) -> None:
 
 def _imap(report: HealthReport, now: datetime) -> None:
     limit = settings.VENTANILLA_HEALTH_IMAP_STALE_SECONDS
-    for account in ImapAccount.objects.order_by("name"):
+    for account in imap_accounts_by_name():
         report.imap.append(
             ImapStatus(
                 name=account.name,
