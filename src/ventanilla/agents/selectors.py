@@ -55,6 +55,11 @@ def team_ids_of(*, user_id: int | None) -> QuerySet[Team, Any]:
     return Team.objects.filter(members=user_id).values("pk")
 
 
+def team_by_name(name: str) -> Team | None:
+    """Return the team called ``name``, or None."""
+    return Team.objects.filter(name=name).first()
+
+
 def notification_unread_for(*, user_id: int | None) -> QuerySet[Notification]:
     """Return the unread notifications of ``user_id`` (lazy: count them only when shown)."""
     return Notification.objects.filter(user=user_id, read_at__isnull=True)

@@ -81,3 +81,10 @@ def user_password_set(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     return user
+
+
+@transaction.atomic
+def agent_profile_ensure(*, user: User, role: str) -> AgentProfile:
+    """Give ``user`` an agent profile with ``role`` unless he has one (kept as it is)."""
+    profile, _created = AgentProfile.objects.get_or_create(user=user, defaults={"role": role})
+    return profile

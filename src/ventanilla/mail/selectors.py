@@ -136,6 +136,11 @@ def mailbox_addresses() -> set[str]:
     return {m.address.lower() for m in mailboxes_cached()}
 
 
+def inbound_exists_from(*, mailbox: Mailbox, source: str) -> bool:
+    """Return True when any message from ``source`` was ever stored for ``mailbox``."""
+    return InboundMessage.objects.filter(mailbox=mailbox, source=source).exists()
+
+
 def inbound_stuck(*, older_than_seconds: int = 60) -> list[int]:
     """Return ids of messages still ``received`` after ``older_than_seconds`` (lost tasks)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)

@@ -41,3 +41,11 @@ def mailbox_token_rotate(*, mailbox: Mailbox) -> str:
     mailbox.intake_token_sha256 = hashlib.sha256(token.encode("utf-8")).hexdigest()
     mailbox.save(update_fields=["intake_token_sha256"])
     return token
+
+
+@transaction.atomic
+def mailbox_team_set(*, mailbox: Mailbox, team_id: int | None) -> Mailbox:
+    """Route ``mailbox``'s new tickets to the team ``team_id`` (or to none)."""
+    mailbox.team_id = team_id
+    mailbox.save(update_fields=["team"])
+    return mailbox

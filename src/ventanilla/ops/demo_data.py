@@ -13,16 +13,18 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from ventanilla.agents.models import AgentProfile, AssignmentPolicy, Role, Team
-from ventanilla.agents.services import agent_create, team_create
+from ventanilla.agents.models import AssignmentPolicy, Role, Team
+from ventanilla.agents.selectors import team_by_name, user_by_username
+from ventanilla.agents.services import agent_create, agent_profile_ensure, team_create
 from ventanilla.intake.ingest import ingest_raw
-from ventanilla.mail.models import InboundMessage, InboundSource, Mailbox
+from ventanilla.mail.models import InboundSource, Mailbox
+from ventanilla.mail.selectors import inbound_exists_from
+from ventanilla.mail.services import mailbox_team_set
 from ventanilla.pipeline.services import inbound_process
-from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.selectors import ticket_list_from_source
 
 TEAM_NAME = "Soporte"
 # The ``source`` of the example mails: how they are told from real ones.
@@ -115,11 +117,11 @@ def _mail(mailbox: Mailbox, example: tuple[str, str, str, str, int, str], index:
 @transaction.atomic
 def demo_agents_ensure(*, mailbox: Mailbox, password: str | None) -> Team:
     """Create the demo team (round robin) and agents if missing; route the mailbox to it."""
-    team = Team.objects.filter(name=TEAM_NAME).first() or team_create(
+    team = team_by_name(TEAM_NAME) or team_create(
         name=TEAM_NAME, policy=AssignmentPolicy.ROUND_ROBIN
     )
     for agent in AGENTS:
-        if not User.objects.filter(username=agent.username).exists():
+        if user_by_username(agent.username) is None:
             domain = mailbox.address.rsplit("@", 1)[1]
             agent_create(
                 username=agent.username,
@@ -130,12 +132,11 @@ def demo_agents_ensure(*, mailbox: Mailbox, password: str | None) -> Team:
                 first_name=agent.first_name,
                 teams=[team],
             )
-    admin = User.objects.filter(username="admin").first()
+    admin = user_by_username("admin")
     if admin is not None:
-        AgentProfile.objects.get_or_create(user=admin, defaults={"role": Role.ADMIN})
+        agent_profile_ensure(user=admin, role=Role.ADMIN)
     if mailbox.team_id is None:
-        mailbox.team = team
-        mailbox.save(update_fields=["team"])
+        mailbox_team_set(mailbox=mailbox, team_id=team.pk)
     return team
 
 
@@ -146,7 +147,7 @@ def demo_tickets_ensure(*, mailbox: Mailbox) -> int:
     is whether any example mail was ever delivered to the mailbox. They are processed here,
     not by the worker, so the tickets (and their assignees) exist when the banner lists them.
     """
-    if InboundMessage.objects.filter(mailbox=mailbox, source=DEMO_SOURCE).exists():
+    if inbound_exists_from(mailbox=mailbox, source=DEMO_SOURCE):
         return 0
     created = 0
     for index, example in enumerate(EXAMPLES):
@@ -176,12 +177,7 @@ class DemoTicket:
 
 def demo_tickets(*, mailbox: Mailbox) -> list[DemoTicket]:
     """Return the example tickets of ``mailbox`` as they are now, in the order they arrived."""
-    tickets = (
-        Ticket.objects.filter(mailbox=mailbox, inbound__source=DEMO_SOURCE)
-        .select_related("assignee")
-        .distinct()
-        .order_by("pk")
-    )
+    tickets = ticket_list_from_source(mailbox_id=mailbox.pk, source=DEMO_SOURCE)
     return [
         DemoTicket(
             number=ticket.number,

@@ -43,6 +43,16 @@ def ticket_tags(*, ticket: Ticket) -> QuerySet[Tag]:
     return ticket.tags.all()
 
 
+def ticket_list_from_source(*, mailbox_id: int, source: str) -> list[Ticket]:
+    """Return the mailbox's tickets with a message from ``source``, oldest first, with assignees."""
+    return list(
+        Ticket.objects.filter(mailbox=mailbox_id, inbound__source=source)
+        .select_related("assignee")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def ticket_find_by_message_ids(*, message_ids: Sequence[str]) -> Ticket | None:
     """Return the ticket of the first Message-ID (in the given order) we know, in or out.
 
