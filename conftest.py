@@ -17,6 +17,21 @@ pytest_plugins = ["tests.servers.dovecot", "tests.servers.postfix"]
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language.
+
+    Django's ``LocaleMiddleware`` (and ours, for an agent's profile) activate a language for
+    the thread and never reset it: without this, a test-client request by an English agent
+    would leave English active for whichever test runs next on the same worker.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_mailbox_cache():
     """Tests flush tables without signals; never let one test see another's mailboxes."""
     from ventanilla.mail.selectors import mailbox_cache_clear
