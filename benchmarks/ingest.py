@@ -4,7 +4,7 @@ For each corpus variant and database, alternately (A B A B ...) runs
   A: ``ventanilla mail import DIR --json --no-progress`` in a fresh ``VENTANILLA_HOME``
      with a freshly migrated database (migration and mailbox creation are not timed;
      acknowledgements are rendered and queued in the outbox, never sent), and
-  B: ``/work/shared/tools/limit_ingest.py --src DIR --db X --batch 1`` (SQLite only: PG runs
+  B: ``../shared/tools/limit_ingest.py --src DIR --db X --batch 1`` (SQLite only: PG runs
      are compared against the same floor),
 each as a whole child process, timed from outside (wall, user+sys CPU and peak RSS of that
 child from ``os.wait4``). Then checks our database against the corpus manifest: replies on
@@ -34,7 +34,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
-TOOLS = Path(os.environ.get("VENTANILLA_BENCH_TOOLS", "/work/shared/tools"))
+TOOLS = Path(os.environ.get("VENTANILLA_BENCH_TOOLS", ROOT.parent / "shared" / "tools"))
 PG_URL = os.environ.get(
     "VENTANILLA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ventanilla_bench"
 )

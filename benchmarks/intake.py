@@ -1,4 +1,4 @@
-"""Intake benchmark (issue 3): SMTP edge vs a bare fsync sink; front door for IMAP and import.
+"""Intake benchmark: SMTP edge vs a bare fsync sink; front door for IMAP and import.
 
 ``--part smtp`` (benchmark a): N concurrent SMTP clients (default 20), each sending M messages
 (default 50) over one session, first to a bare aiosmtpd sink that only writes each message

@@ -1,4 +1,4 @@
-"""IMAP intake benchmark (issue 3, benchmark part b): messages/s fetched from Dovecot and stored.
+"""IMAP intake benchmark: messages/s fetched from Dovecot and stored.
 
 A private Dovecot (``tests/servers/dovecot.py``) gets ``count`` realistic messages from
 ``make_corpus.py``, written straight into the user's Maildir (much faster than LMTP) and
@@ -31,7 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
-TOOLS = Path(os.environ.get("VENTANILLA_BENCH_TOOLS", "/work/shared/tools"))
+TOOLS = Path(os.environ.get("VENTANILLA_BENCH_TOOLS", ROOT.parent / "shared" / "tools"))
 PG_URL = os.environ.get(
     "VENTANILLA_BENCH_IMAP_PG_URL", "postgres://postgres@127.0.0.1:5432/ventanilla_ha_bench"
 )

@@ -1,7 +1,7 @@
-"""Benchmark (c) of issue 3: migrating an old mailbox, ``ventanilla mail import`` on an mbox.
+"""Import benchmark: migrating an old mailbox, ``ventanilla mail import`` on an mbox.
 
 Builds (once, cached in ``benchmarks/out/``) an mbox of ``count`` messages: the corpus of
-``/work/shared/tools/make_corpus.py`` (customers' mail, replies, auto-replies, bounces) with
+``../shared/tools/make_corpus.py`` (customers' mail, replies, auto-replies, bounces) with
 an agent's reply from the support address after every fourth customer mail, as an old
 support mailbox holds them. Then imports it in a child process on a freshly migrated
 database (migration not timed) and reads the child's own peak RSS from ``os.wait4``.

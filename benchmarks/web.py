@@ -10,7 +10,7 @@ view, template), without network or browser.
     .venv/bin/python benchmarks/web.py                       # 100k tickets, 200 requests
     .venv/bin/python benchmarks/web.py --tickets 20000 --requests 50 --reuse
 
-Target (issue 4): p95 < 100 ms for every inbox view and the 50-article ticket view.
+Target: p95 < 100 ms for every inbox view and the 50-article ticket view.
 The database named by ``VENTANILLA_BENCH_WEB_PG_URL`` (default
 ``postgres://postgres@127.0.0.1:5432/ventanilla_bench_web``) is dropped and recreated unless
 ``--reuse`` finds it already filled with the same number of tickets.

@@ -9,7 +9,7 @@ LANGUAGE_CHOICES = [("es", _("Spanish")), ("en", _("English"))]
 
 
 class ServiceTier(models.TextChoices):
-    """The service level a client pays for; feeds the urgency/impact suggestion (issue 4)."""
+    """The service level a client pays for; feeds the urgency/impact suggestion."""
 
     BASIC = "basic", _("basic")
     STANDARD = "standard", _("standard")
@@ -54,7 +54,7 @@ class Customer(models.Model):
     tier = models.CharField(
         _("service tier"), max_length=16, choices=ServiceTier.choices, blank=True
     )
-    # Set when the sender floods us (issue 3): tickets are still created, acks are capped.
+    # Set when the sender floods us: tickets are still created, acks are capped.
     flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
     flag_reason = models.CharField(_("flag reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -23,13 +23,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from ventanilla.core.batching import in_batches
-from ventanilla.imports.archive import ArchiveItem, Source, archive_sources
+from ventanilla.imports.archive import ArchiveItem, Source
 from ventanilla.imports.bookkeeping import (
     import_ticket_ids_touched,
     import_ticket_ids_unsettled,
@@ -53,7 +52,6 @@ __all__ = [
     "ImportCounts",
     "ImportOptions",
     "Processed",
-    "import_paths",
     "import_sources",
     "quarantine_reason",
     "quarantined_ids",
@@ -273,15 +271,6 @@ def import_sources(
         counts = _import_all(sources, options, run, progress)
         transaction.set_rollback(True)
     return counts
-
-
-def import_paths(
-    paths: Sequence[Path], *, mailbox_address: str = "", send_ack: bool = False
-) -> ImportCounts:
-    """Import ``.eml`` files, folders, mbox files and Maildirs (see ``sources/archive.py``)."""
-    return import_sources(
-        archive_sources(paths), mailbox_address=mailbox_address, send_ack=send_ack
-    )
 
 
 def quarantined_ids() -> list[int]:

@@ -1,6 +1,6 @@
 """Files attached to an outgoing mail: the ``multipart/mixed`` wrapper and one part per file.
 
-Agents' replies carry attachments (issue 4, item 6). ``compose`` builds the text (and HTML)
+Agents' replies carry attachments. ``compose`` builds the text (and HTML)
 body; `mixed_body` wraps it as the first part of a ``multipart/mixed`` (RFC 2046 §5.1.3) and
 adds one base64 part per file. File names are written as a plain ``filename`` for ASCII names
 clients or, for a UTF-8 name, an RFC 2231 ``filename*`` parameter (see `_name_params`).

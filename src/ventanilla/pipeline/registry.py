@@ -114,11 +114,11 @@ INBOUND_PIPELINE: tuple[str, ...] = (
     "language",
     "customer",
     "ticket",
-    "triage",  # new tickets: priority suggestion, SLA due dates, routing (issue 4)
+    "triage",  # new tickets: priority suggestion, SLA due dates, routing
     "article",
     "attachments",
     "participants",
-    "flood",  # before acknowledge: past the ack limit, flag the sender (issue 3)
+    "flood",  # before acknowledge: past the ack limit, flag the sender
     "acknowledge",
 )
 

@@ -38,7 +38,7 @@ class InboundMessage(models.Model):
     """
 
     sha256 = models.CharField(max_length=64, unique=True)
-    # sha256 of the content only (``mail/fingerprint.py``: content headers and body, not the
+    # sha256 of the content only (``parse/fingerprint.py``: content headers and body, not the
     # transport headers), filled in by the deduplicate step for mail with a Message-ID.
     content_sha256 = models.CharField(max_length=64, blank=True)
     raw = models.BinaryField()
@@ -61,7 +61,7 @@ class InboundMessage(models.Model):
     error = models.TextField(_("error"), blank=True)
     rule_hits = models.JSONField(_("rule hits"), default=list)
     reasons = models.JSONField(_("reasons"), default=list)
-    # Sender trust (issue 3): {"verdict": "pass"|"fail"|"none", "method": ..., "details": ...}
+    # Sender trust: {"verdict": "pass"|"fail"|"none", "method": ..., "details": ...}
     authentication = models.JSONField(_("authentication"), default=dict)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)

@@ -62,10 +62,10 @@ class Mailbox(models.Model):
     signature = models.TextField(
         _("signature"), blank=True, help_text=_("Added below the agent's signature in replies.")
     )
-    # HTTP intake (issue 3): sha256 of the mailbox's secret token; the token itself is shown
+    # HTTP intake: sha256 of the mailbox's secret token; the token itself is shown
     # once, when it is generated (``ventanilla mail token ADDRESS``), and never stored.
     intake_token_sha256 = models.CharField(max_length=64, blank=True)
-    # Sender trust (``mail/auth.py``): receiving servers of this mailbox whose
+    # Sender trust (``parse/auth.py``): receiving servers of this mailbox whose
     # Authentication-Results (RFC 8601) we believe, besides VENTANILLA_TRUSTED_AUTHSERV_IDS.
     trusted_authserv_ids = models.CharField(
         _("trusted authserv-ids"),

@@ -145,7 +145,7 @@ def test_our_ack_coming_back_is_dropped_as_a_loop(deliver, make_mail, outbox_dir
     assert Ticket.objects.count() == 1
 
 
-# RFC 6532 mail like /work/shared/corpus/mikel-mail/emails/rfc6532/utf8_headers.eml: UTF-8 in
+# RFC 6532 mail like the RFC 6532 samples of public mail-parser test suites: UTF-8 in
 # the headers, and a sender whose local part is not ASCII.
 UTF8_HEADERS = (
     'From: "Jöhn Doe" <jdöe@mächine.example>\r\n'

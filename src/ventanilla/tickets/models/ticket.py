@@ -83,7 +83,7 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_activity_at = models.DateTimeField(_("last activity"), db_index=True)
-    # --- triage (issue 4) ------------------------------------------------------------------
+    # --- triage ----------------------------------------------------------------------------
     urgency = models.CharField(_("urgency"), max_length=8, choices=Level.choices, blank=True)
     impact = models.CharField(_("impact"), max_length=8, choices=Level.choices, blank=True)
     priority = models.PositiveSmallIntegerField(
@@ -129,7 +129,7 @@ class Ticket(models.Model):
         related_name="merged",
         verbose_name=_("merged into"),
     )
-    # --- SLA (issue 4): due dates in business time; the stored facts once they happen ------
+    # --- SLA: due dates in business time; the stored facts once they happen ------
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
