@@ -1,0 +1,1 @@
+"""The knowledge base: articles, their versions, articles drafted from resolved tickets."""

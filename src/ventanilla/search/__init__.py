@@ -1,0 +1,1 @@
+"""Search over tickets and knowledge articles: full-text backends, ranking, suggestions."""
