@@ -1,1 +1,1 @@
-"""Suggestions on the ticket view: relevant articles and similar solved tickets (hybrid retrieval)."""
+"""Suggestions on the ticket view: relevant articles and similar solved tickets."""
