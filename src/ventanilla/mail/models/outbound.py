@@ -23,6 +23,7 @@ class OutboundKind(models.TextChoices):
     REPLY = "reply", _("reply")
     RESOLUTION = "resolution", _("resolution notice")
     NOTIFICATION = "notification", _("notification")
+    PORTAL_SIGNIN = "portal_signin", _("portal sign-in link")
 
 
 class OutboundMessage(models.Model):
