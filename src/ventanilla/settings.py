@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ventanilla.customers",
     "ventanilla.mail",
     "ventanilla.tickets",
+    "ventanilla.knowledge",
     "ventanilla.workspace",
     "ventanilla.ops",
 ]
