@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ventanilla.tickets",
     "ventanilla.knowledge",
     "ventanilla.workspace",
+    "ventanilla.portal",
     "ventanilla.ops",
 ]
 
@@ -50,6 +51,8 @@ MIDDLEWARE = [
     # Content-Security-Policy when a view set none; no-store on private pages. Early in the
     # list, so on the way out it sees the session's and CSRF's Vary and cookies.
     "ventanilla.workspace.security.SecurityHeadersMiddleware",
+    # Portal pages: no-referrer (the personal link must not leak), no-store, noindex.
+    "ventanilla.portal.security.PortalHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ventanilla.workspace.context_processors.workspace_header",
+                "ventanilla.portal.context_processors.portal_footer",
             ],
         },
     },

@@ -14,5 +14,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("ventanilla.intake.urls")),
+    path("p/", include("ventanilla.portal.urls")),
     path("", include("ventanilla.workspace.urls")),
 ]
