@@ -59,6 +59,9 @@ class Customer(models.Model):
     flag_reason = models.CharField(_("flag reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Part of every personal portal link of this customer (core/links.py): bumping it revokes
+    # all his links at once.
+    portal_link_generation = models.PositiveIntegerField(_("portal link generation"), default=0)
 
     class Meta:
         verbose_name = _("customer")

@@ -140,6 +140,9 @@ class Ticket(models.Model):
     sla_paused_at = models.DateTimeField(null=True, blank=True)
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # Part of every personal portal link to this ticket (core/links.py): bumping it revokes
+    # all links issued so far, without a table of issued links.
+    portal_link_generation = models.PositiveIntegerField(_("portal link generation"), default=0)
 
     class Meta:
         verbose_name = _("ticket")
