@@ -24,6 +24,10 @@ class Organisation(models.Model):
     tier = models.CharField(
         _("service tier"), max_length=16, choices=ServiceTier.choices, default=ServiceTier.STANDARD
     )
+    # Whether its customers see each other's tickets in the portal ("all my requests").
+    portal_shares_tickets = models.BooleanField(
+        _("members see the organisation's tickets in the portal"), default=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
