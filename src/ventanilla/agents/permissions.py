@@ -17,6 +17,7 @@ from ventanilla.agents.models import Team
 from ventanilla.agents.selectors import agent_is_supervisor, agent_profile
 
 if TYPE_CHECKING:  # tickets is the layer above: it asks us, we only name its model
+    from ventanilla.knowledge.models import KnowledgeArticle
     from ventanilla.tickets.models import Ticket
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -81,3 +82,26 @@ def can_view_health_details(user: AnyUser) -> bool:
     login); the details name IMAP accounts and quote servers' errors (hosts, addresses).
     """
     return bool(user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
+
+
+def can_publish_knowledge(user: AnyUser) -> bool:
+    """Supervisors and admins publish and unpublish knowledge articles.
+
+    What customers and the whole team read as the answer is reviewed by someone who
+    answers for the queue; agents write the drafts (an article drafted from a ticket holds
+    placeholders that a second reader should see before it goes out).
+    """
+    return can_manage(user)
+
+
+def can_edit_knowledge(user: AnyUser, article: KnowledgeArticle | None = None) -> bool:
+    """Every agent reads the knowledge base and creates and edits drafts.
+
+    A published article is changed only by those who may publish: an edit goes live at
+    once, so it gets the same review as the publication.
+    """
+    if not is_agent(user):
+        return False
+    if article is None or article.status != "published":
+        return True
+    return can_publish_knowledge(user)

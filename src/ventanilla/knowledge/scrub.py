@@ -190,6 +190,17 @@ def _organisation_variants(organisations: Iterable[str]) -> list[str]:
     return variants
 
 
+def _domain_variants(domains: Iterable[str]) -> list[str]:
+    """The domain, and its first label: customers call "acme.es" by its name, "Acme"."""
+    variants: list[str] = []
+    for domain in domains:
+        variants.append(domain)
+        label = domain.split(".")[0]
+        if len(label) >= 3:
+            variants.append(label)
+    return variants
+
+
 def scrub_personal_data(text: str, *, known: KnownPersonalData, language: str = "es") -> str:
     """Return ``text`` with personal data replaced by placeholders in ``language``.
 
@@ -206,7 +217,9 @@ def scrub_personal_data(text: str, *, known: KnownPersonalData, language: str = 
     text = _POSTCODE_CITY.sub(p["address"], text)
     text = _PHONE_ES.sub(p["phone"], text)
     text = _PHONE_INTL.sub(p["phone"], text)
-    organisation = _known_pattern(_organisation_variants(known.organisations) + list(known.domains))
+    organisation = _known_pattern(
+        _organisation_variants(known.organisations) + _domain_variants(known.domains)
+    )
     if organisation is not None:
         text = organisation.sub(p["organisation"], text)
     names = _known_pattern(_name_variants(known.names))
