@@ -10,10 +10,12 @@ import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ventanilla.knowledge.drafting import TicketFacts, draft_from_facts, draft_language
 from ventanilla.knowledge.models import (
@@ -26,7 +28,8 @@ from ventanilla.knowledge.models import (
     KnowledgeTicketLink,
 )
 from ventanilla.knowledge.scrub import KnownPersonalData
-from ventanilla.tickets.models import ArticleDirection, ArticleKind, Tag
+from ventanilla.tickets.models import ArticleDirection, ArticleKind, Tag, TicketStatus
+from ventanilla.tickets.tags import TAG_MAX_CHARS, tag_normalise
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -72,6 +75,19 @@ def _version_add(*, article: KnowledgeArticle, author: User) -> KnowledgeArticle
     return version
 
 
+def _tags(tags: Iterable[Tag | str]) -> list[Tag]:
+    """``Tag`` rows for ``tags``; names are normalised as on tickets and created if new."""
+    rows: dict[int, Tag] = {}
+    for tag in tags:
+        if isinstance(tag, str):
+            name = tag_normalise(tag)
+            if not name or len(name) > TAG_MAX_CHARS:
+                continue
+            tag = Tag.objects.get_or_create(name=name)[0]
+        rows[tag.pk] = tag
+    return list(rows.values())
+
+
 def _link(*, article: KnowledgeArticle, ticket: Ticket, author: User | None) -> None:
     if not KnowledgeTicketLink.objects.filter(article=article, ticket=ticket).exists():
         KnowledgeTicketLink(article=article, ticket=ticket, created_by=author).save()
@@ -85,7 +101,7 @@ def knowledge_article_create(
     body: str,
     language: str,
     category: KnowledgeCategory | None = None,
-    tags: Iterable[Tag] = (),
+    tags: Iterable[Tag | str] = (),
     visibility: str = ArticleVisibility.INTERNAL,
     source_ticket: Ticket | None = None,
 ) -> KnowledgeArticle:
@@ -101,7 +117,7 @@ def knowledge_article_create(
         source_ticket=source_ticket,
     )
     article.save()
-    article.tags.set(list(tags))
+    article.tags.set(_tags(tags))
     _version_add(article=article, author=author)
     if source_ticket is not None:
         _link(article=article, ticket=source_ticket, author=author)
@@ -117,7 +133,7 @@ def knowledge_article_update(
     body: str | None = None,
     language: str | None = None,
     category: KnowledgeCategory | Literal[_Keep.KEEP] | None = KEEP,
-    tags: Iterable[Tag] | None = None,
+    tags: Iterable[Tag | str] | None = None,
     visibility: str | None = None,
 ) -> KnowledgeArticle:
     """Change ``article``; a new version records every change of title or body.
@@ -143,7 +159,7 @@ def knowledge_article_update(
         article.visibility = visibility
     article.save()
     if tags is not None:
-        article.tags.set(list(tags))
+        article.tags.set(_tags(tags))
     if changed_text:
         _version_add(article=article, author=author)
     return article
@@ -221,7 +237,15 @@ def _ticket_facts(ticket: Ticket) -> TicketFacts:
 
 @transaction.atomic
 def knowledge_article_from_ticket(*, ticket: Ticket, author: User) -> KnowledgeArticle:
-    """Draft an internal article from ``ticket``, personal data replaced by placeholders."""
+    """Draft an internal article from ``ticket``, personal data replaced by placeholders.
+
+    Only a resolved or closed ticket has the resolution note the article is built around;
+    any other raises ``ValidationError``.
+    """
+    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        raise ValidationError(
+            _("Only a resolved ticket can become an article."), code="not-resolved"
+        )
     facts = _ticket_facts(ticket)
     draft = draft_from_facts(facts)
     return knowledge_article_create(

@@ -179,3 +179,20 @@ def test_article_from_english_ticket_uses_english_placeholders(resolved_ticket, 
     assert "[NAME]" in article.body
     assert "[PHONE]" in article.body
     assert "**Problem**" in article.body
+
+
+def test_article_only_from_a_resolved_ticket(resolved_ticket, writers):
+    from django.core.exceptions import ValidationError
+
+    resolved_ticket.status = "open"
+    resolved_ticket.save()
+    with pytest.raises(ValidationError):
+        services.knowledge_article_from_ticket(ticket=resolved_ticket, author=writers["agent"])
+    assert KnowledgeArticle.objects.count() == 0
+
+
+def test_tags_given_by_name_are_normalised_and_created(writers):
+    article = _create(writers["agent"], tags=["VPN ", "vpn", "Facturación"])
+    assert sorted(t.name for t in article.tags.all()) == ["facturación", "vpn"]
+    services.knowledge_article_update(article=article, author=writers["agent"], tags=["red"])
+    assert [t.name for t in article.tags.all()] == ["red"]
