@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 
 from ventanilla.core.text import db_safe
 from ventanilla.customers.models import Customer
@@ -32,3 +33,12 @@ def customer_upsert_from_mail(*, email: str, name: str, language: str = "") -> C
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
     return customer
+
+
+@transaction.atomic
+def customer_portal_links_revoke(*, customer: Customer) -> None:
+    """Revoke every portal link of ``customer``, to all his tickets, issued so far."""
+    Customer.objects.filter(pk=customer.pk).update(
+        portal_link_generation=F("portal_link_generation") + 1
+    )
+    customer.refresh_from_db(fields=["portal_link_generation"])

@@ -56,6 +56,8 @@ class TicketFacts(TicketRef):
     customer_language: str
     # The language detected in the conversation ("" when unknown).
     language: str
+    # The customer's personal link to the ticket's portal page ("" for none): shown in mail.
+    portal_url: str = ""
 
 
 @dataclass(frozen=True)

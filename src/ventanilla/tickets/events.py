@@ -117,6 +117,11 @@ def ticket_resolution_mail_suppressed_event(*, ticket: Ticket, reasons: list[str
     return _event(ticket, "resolution-mail-suppressed", reasons=reasons)
 
 
+def ticket_portal_links_revoked_event(*, ticket: Ticket, actor: str) -> TicketEvent:
+    """Record that every portal link to the ticket issued so far stopped working."""
+    return _event(ticket, "portal-links-revoked", actor)
+
+
 def ticket_merged_event(
     *, ticket: Ticket, source: str, target: str, moved: dict[str, object], actor: str
 ) -> TicketEvent:

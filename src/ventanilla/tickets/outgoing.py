@@ -18,6 +18,7 @@ from ventanilla.outbound.kinds.ack import ack_template_preview
 from ventanilla.outbound.wording import RenderedMail
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.portal_links import ticket_portal_url
 from ventanilla.tickets.selectors import ticket_conversation_thread
 
 
@@ -41,6 +42,7 @@ def ticket_mail_facts(ticket: Ticket) -> TicketFacts:
         customer_email=customer.email,
         customer_language=customer.language,
         language=ticket.language,
+        portal_url=ticket_portal_url(ticket),
     )
 
 

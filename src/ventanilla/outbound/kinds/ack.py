@@ -66,8 +66,8 @@ def ack_context(
 
 
 def ack_facts_context(*, about: TicketFacts, language: str) -> dict[str, Any]:
-    """Return `ack_context` for the ticket ``about``."""
-    return ack_context(
+    """Return `ack_context` for the ticket ``about``, and its ``portal_url`` ("" for none)."""
+    context = ack_context(
         mailbox=about.mailbox,
         number=about.number,
         subject=about.subject,
@@ -75,6 +75,8 @@ def ack_facts_context(*, about: TicketFacts, language: str) -> dict[str, Any]:
         customer_name=about.customer_name,
         language=language,
     )
+    context["portal_url"] = about.portal_url
+    return context
 
 
 def ack_render(*, mailbox: Mailbox, language: str, context: dict[str, Any]) -> RenderedMail:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ventanilla.mail.models import OutboundKind
@@ -35,6 +36,7 @@ from ventanilla.outbound.attach import MimeAttachment, safe_content_type, safe_f
 from ventanilla.outbound.compose import new_message_id
 from ventanilla.outbound.draft import Draft, Thread, TicketFacts
 from ventanilla.outbound.formatting import has_formatting, markdown_to_html
+from ventanilla.outbound.kinds.ack import ack_language
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # in total: many relays refuse mail above ~25 MB
 # "Re:", "RE:", "Aw:" (German), "Sv:" (Nordic), "Antw:" (Dutch), "Re[2]:" (some clients).
@@ -109,6 +111,21 @@ def reply_attachments(files: Sequence[UploadedFile[bytes]]) -> list[MimeAttachme
     return result
 
 
+def reply_portal_line(*, about: TicketFacts) -> str:
+    """The line with the customer's link to the ticket's page, in his language ("" for none).
+
+    It goes below the signature separator: a customer's reply that quotes our mail leaves
+    it out of his new text like any signature (RFC 3676 §4.3).
+    """
+    if not about.portal_url:
+        return ""
+    language = ack_language(
+        customer_language=about.customer_language, detected=about.language, mailbox=about.mailbox
+    )
+    with translation.override(language):
+        return f"{_('Your request online:')} {about.portal_url}"
+
+
 def reply_draft(
     *,
     about: TicketFacts,
@@ -128,7 +145,9 @@ def reply_draft(
     copies = reply_cc(cc, customer_email=about.customer_email)
     attachments = reply_attachments(files)
     mailbox = about.mailbox
-    body = reply_body(text, signatures=(author.signature, mailbox.signature))
+    body = reply_body(
+        text, signatures=(author.signature, mailbox.signature, reply_portal_line(about=about))
+    )
     return Draft(
         mailbox=mailbox,
         kind=OutboundKind.REPLY,
