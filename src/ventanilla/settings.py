@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ventanilla.mail",
     "ventanilla.tickets",
     "ventanilla.knowledge",
+    "ventanilla.search",
     "ventanilla.workspace",
     "ventanilla.portal",
     "ventanilla.ops",

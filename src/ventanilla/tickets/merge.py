@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Article, Participant, Ticket, TicketStatus
 from ventanilla.tickets.services import participant_add
+from ventanilla.tickets.signals import ticket_changed
 from ventanilla.tickets.states import ticket_transition
 
 
@@ -86,4 +87,6 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User | None) -> Ticke
         events.ticket_merged_event(
             ticket=side, source=src.number, target=dst.number, moved=moved, actor=name
         )
+        # The articles moved by update(): listeners (search) hear it here, not from save().
+        ticket_changed.send(sender=Ticket, ticket_id=side.pk)
     return dst
