@@ -9,6 +9,7 @@ replybot we stay silent towards:
   (`recipient_refusal`);
 - lists, loops and automatic mail, which the inbound rules name (their names arrive here
   as ``found``), imports, and possible spoofs (`ack_refusals`);
+- a portal sign-in link to any of those (`portal_signin_refusals`);
 - a customer over the acknowledgement limit of the mailbox (`ack_rate_limited`), who is then
   flagged once (`flood_verdict`).
 
@@ -130,6 +131,21 @@ def resolution_refusals(*, recipient: str) -> list[str]:
 
     A spoof suspicion does not stop it: it goes to our own customer record, not to whoever
     wrote the mail.
+    """
+    refusal = recipient_refusal(recipient)
+    if refusal:
+        return [refusal]
+    if is_robot_address(recipient.strip().lower()):
+        return ["robot-recipient"]
+    return []
+
+
+def portal_signin_refusals(*, recipient: str) -> list[str]:
+    """Return why a portal sign-in link must not be mailed to ``recipient`` (empty: it may).
+
+    The customer asked for it, but the address is one we only know from mail we received:
+    never one of our own mailboxes (a loop), an unwritable one or a no-reply/system address.
+    How often one address or one client may ask is the portal's limit, counted before this.
     """
     refusal = recipient_refusal(recipient)
     if refusal:

@@ -29,6 +29,9 @@ class PortalSigninRequest(models.Model):
             models.Index(fields=["ip", "created_at"], name="portal_signin_ip"),
         ]
 
+    def __str__(self) -> str:
+        return f"sign-in request {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class PortalSigninLink(models.Model):
     """A single-use, short-lived sign-in link mailed to a customer (its token's hash)."""
@@ -40,6 +43,9 @@ class PortalSigninLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in link {self.pk} for customer {self.customer_id}"
 
 
 class PortalSession(models.Model):
@@ -55,6 +61,9 @@ class PortalSession(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["customer", "revoked_at"], name="portal_session_customer")]
+
+    def __str__(self) -> str:
+        return f"portal session {self.pk} of customer {self.customer_id}"
 
 
 class ArticleFeedback(models.Model):
@@ -76,3 +85,6 @@ class ArticleFeedback(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "visitor"], name="portal_feedback_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{'yes' if self.helpful else 'no'} on article {self.article_id}"

@@ -18,6 +18,7 @@ class InboundSource(models.TextChoices):
     HTTP = "http"
     IMPORT = "import"  # an archive read by ``ventanilla mail import``
     DEMO = "demo"  # the example tickets of ``ventanilla demo``
+    PORTAL = "portal"  # a new request written in the customer portal
 
 
 class InboundState(models.TextChoices):

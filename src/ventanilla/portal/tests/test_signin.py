@@ -1,0 +1,210 @@
+"""Sign-in by mailed link: same answer for every address, single use, limits, sessions."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ventanilla.mail.models import OutboundKind, OutboundMessage
+from ventanilla.portal import signin
+from ventanilla.portal.models import PortalSession, PortalSigninLink
+from ventanilla.portal.sessions import IDLE_LIFETIME
+from ventanilla.portal.tests.support import (
+    ask_link,
+    customer_make,
+    mailed_token,
+    signed_in_client,
+    signin_mails,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _shape(response) -> tuple[int, str | None, bytes, list[str]]:
+    """What an observer of the response sees: status, Location, body, cookies set."""
+    return (
+        response.status_code,
+        response.headers.get("Location"),
+        response.content,
+        sorted(response.cookies.keys()),
+    )
+
+
+def test_known_and_unknown_addresses_get_identical_answers(mailbox):
+    customer_make("lucia@cliente.es")
+    known = ask_link(Client(), "lucia@cliente.es", ip="203.0.113.1")
+    unknown = ask_link(Client(), "nadie@cliente.es", ip="203.0.113.2")
+    assert _shape(known) == _shape(unknown)
+    assert known.status_code == 303 and known.content == b""
+    assert len(signin_mails("lucia@cliente.es")) == 1
+    assert OutboundMessage.objects.filter(kind=OutboundKind.PORTAL_SIGNIN).count() == 1
+
+
+def test_known_and_unknown_addresses_take_about_the_same_time(mailbox):
+    """Medians over a few rounds: the known address may not cost visibly more."""
+    customer_make("lucia@cliente.es")
+    signin.MAX_PER_ADDRESS, old = 100, signin.MAX_PER_ADDRESS
+    try:
+        timings: dict[str, list[float]] = {"known": [], "unknown": []}
+        for round_ in range(8):
+            for label, email in (("known", "lucia@cliente.es"), ("unknown", "nadie@cliente.es")):
+                started = time.perf_counter()
+                ask_link(Client(), email, ip=f"198.51.100.{round_}")
+                timings[label].append(time.perf_counter() - started)
+    finally:
+        signin.MAX_PER_ADDRESS = old
+    known = sorted(timings["known"])[4]
+    unknown = sorted(timings["unknown"])[4]
+    # Generous: a few milliseconds of composing one mail, never a different order of magnitude.
+    assert known < unknown * 3 + 0.02, (known, unknown)
+
+
+def test_the_sign_in_mail_goes_through_the_outbox_automatic_and_localised(mailbox):
+    customer_make("lucia@cliente.es")
+    ask_link(Client(), "lucia@cliente.es")
+    (row,) = signin_mails("lucia@cliente.es")
+    raw = bytes(row.raw)
+    assert row.ticket_id is None
+    assert b"Auto-Submitted:" in raw
+    assert "enlace" in row.subject.lower()  # the customer's language is Spanish
+    link = PortalSigninLink.objects.get()
+    token = mailed_token("lucia@cliente.es")
+    assert token not in link.token_hash and len(link.token_hash) == 64  # only its hash is kept
+
+
+def test_the_policy_refuses_robot_and_own_addresses(mailbox):
+    customer_make("no-reply@cliente.es")
+    customer_make("soporte@empresa.es")
+    for email in ("no-reply@cliente.es", "soporte@empresa.es"):
+        assert ask_link(Client(), email).status_code == 303
+    assert not OutboundMessage.objects.filter(kind=OutboundKind.PORTAL_SIGNIN).exists()
+
+
+def test_a_link_signs_in_once_only(mailbox):
+    customer_make("lucia@cliente.es")
+    ask_link(Client(), "lucia@cliente.es")
+    token = mailed_token("lucia@cliente.es")
+    first, second = Client(), Client()
+    assert first.get(f"/p/signin/{token}/").status_code == 200  # a GET (a mail scanner) spends nothing
+    assert first.post(f"/p/signin/{token}/").status_code == 303
+    assert second.post(f"/p/signin/{token}/").status_code == 404
+    assert second.get(f"/p/signin/{token}/").status_code == 404
+    assert first.get("/p/requests/").status_code == 200
+    assert second.get("/p/requests/").status_code == 302
+    assert PortalSession.objects.count() == 1
+
+
+def test_an_expired_or_unknown_link_does_not_sign_in(mailbox):
+    customer_make("lucia@cliente.es")
+    ask_link(Client(), "lucia@cliente.es")
+    token = mailed_token("lucia@cliente.es")
+    PortalSigninLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert Client().post(f"/p/signin/{token}/").status_code == 404
+    assert Client().post("/p/signin/not-a-token/").status_code == 404
+    assert not PortalSession.objects.exists()
+
+
+def test_opening_one_link_spends_the_customer_older_links(mailbox):
+    customer_make("lucia@cliente.es")
+    ask_link(Client(), "lucia@cliente.es")
+    older = mailed_token("lucia@cliente.es")
+    ask_link(Client(), "lucia@cliente.es")
+    newer = mailed_token("lucia@cliente.es")
+    assert Client().post(f"/p/signin/{newer}/").status_code == 303
+    assert Client().post(f"/p/signin/{older}/").status_code == 404
+
+
+def test_rate_limit_per_address_holds_for_known_and_unknown_alike(mailbox):
+    customer_make("lucia@cliente.es")
+    for email in ("lucia@cliente.es", "nadie@cliente.es"):
+        answers = [
+            ask_link(Client(), email, ip=f"192.0.2.{n}").status_code
+            for n in range(signin.MAX_PER_ADDRESS + 2)
+        ]
+        assert answers == [303] * signin.MAX_PER_ADDRESS + [429, 429]
+    assert len(signin_mails("lucia@cliente.es")) == signin.MAX_PER_ADDRESS
+
+
+def test_rate_limit_per_client_address(mailbox):
+    answers = [
+        ask_link(Client(), f"persona{n}@cliente.es", ip="192.0.2.50").status_code
+        for n in range(signin.MAX_PER_IP + 1)
+    ]
+    assert answers[-1] == 429 and set(answers[:-1]) == {303}
+    assert ask_link(Client(), "otra@cliente.es", ip="192.0.2.51").status_code == 303
+
+
+def test_the_limits_open_again_after_the_window(mailbox):
+    for n in range(signin.MAX_PER_ADDRESS):
+        ask_link(Client(), "nadie@cliente.es", ip=f"192.0.2.{n}")
+    assert ask_link(Client(), "nadie@cliente.es").status_code == 429
+    from ventanilla.portal.models import PortalSigninRequest
+
+    PortalSigninRequest.objects.update(created_at=timezone.now() - signin.WINDOW)
+    assert ask_link(Client(), "nadie@cliente.es").status_code == 303
+
+
+def test_a_customer_session_is_no_workspace_login(mailbox):
+    customer_make("lucia@cliente.es")
+    client = signed_in_client("lucia@cliente.es")
+    assert "sessionid" not in client.cookies  # no Django session, no request.user
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_sign_out_ends_only_this_session(mailbox):
+    customer_make("lucia@cliente.es")
+    phone = signed_in_client("lucia@cliente.es")
+    laptop = signed_in_client("lucia@cliente.es")
+    assert phone.post("/p/signout/").status_code == 303
+    assert phone.get("/p/requests/").status_code == 302
+    assert laptop.get("/p/requests/").status_code == 200
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_customer(mailbox):
+    customer_make("lucia@cliente.es")
+    customer_make("otro@cliente.es")
+    phone = signed_in_client("lucia@cliente.es")
+    laptop = signed_in_client("lucia@cliente.es")
+    other = signed_in_client("otro@cliente.es")
+    assert phone.post("/p/signout/", {"everywhere": "1"}).status_code == 303
+    assert phone.get("/p/requests/").status_code == 302
+    assert laptop.get("/p/requests/").status_code == 302
+    assert other.get("/p/requests/").status_code == 200
+
+
+def test_an_idle_session_ends(mailbox):
+    customer_make("lucia@cliente.es")
+    client = signed_in_client("lucia@cliente.es")
+    PortalSession.objects.update(last_seen_at=timezone.now() - IDLE_LIFETIME)
+    assert client.get("/p/requests/").status_code == 302
+
+
+def test_a_forged_cookie_opens_nothing(mailbox):
+    customer_make("lucia@cliente.es")
+    signed_in_client("lucia@cliente.es")
+    client = Client()
+    client.cookies["ventanilla_portal"] = "anything:forged"
+    assert client.get("/p/requests/").status_code == 302
+
+
+def test_sign_in_and_sign_out_need_csrf(mailbox):
+    customer_make("lucia@cliente.es")
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/p/signin/", {"email": "lucia@cliente.es"}).status_code == 403
+    assert client.post("/p/signout/").status_code == 403
+    assert not signin_mails("lucia@cliente.es")
+
+
+def test_pages_carry_the_strict_policy_and_speak_english(mailbox):
+    response = Client().get("/p/signin/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert b"<script" not in response.content and b"style=" not in response.content
+    assert b"Send me a sign-in link" in response.content
+    spanish = Client().get("/p/signin/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Envíame".encode() in spanish.content
