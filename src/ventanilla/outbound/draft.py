@@ -58,6 +58,10 @@ class TicketFacts(TicketRef):
     language: str
     # The customer's personal link to the ticket's portal page ("" for none): shown in mail.
     portal_url: str = ""
+    # The resolution notice's one-click rating: each opens a confirmation page, which records
+    # nothing until the customer presses its button ("" for none).
+    rating_good_url: str = ""
+    rating_bad_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,16 @@ def ticket_resolution_mail_suppressed_event(*, ticket: Ticket, reasons: list[str
     return _event(ticket, "resolution-mail-suppressed", reasons=reasons)
 
 
+def ticket_rated_event(
+    *, ticket: Ticket, rating: str, previous: str, has_comment: bool, actor: str
+) -> TicketEvent:
+    """Record the customer's satisfaction rating (``previous``: "" the first time).
+
+    ``actor`` is the customer's address: he is the one who acted, not an agent.
+    """
+    return _event(ticket, "rated", actor, rating=rating, previous=previous, has_comment=has_comment)
+
+
 def ticket_portal_links_revoked_event(*, ticket: Ticket, actor: str) -> TicketEvent:
     """Record that every portal link to the ticket issued so far stopped working."""
     return _event(ticket, "portal-links-revoked", actor)

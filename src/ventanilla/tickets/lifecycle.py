@@ -144,7 +144,7 @@ def ticket_resolve(
 
 def _send_resolution(ticket: Ticket, actor: User | None) -> OutboundMessage:
     """Queue the resolution notice and keep it in the conversation as an outbound article."""
-    about = ticket_mail_facts(ticket)
+    about = ticket_mail_facts(ticket, rating=True)
     language = resolution_language(about=about)
     draft = resolution_draft(
         about=about,

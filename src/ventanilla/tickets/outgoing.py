@@ -19,6 +19,7 @@ from ventanilla.outbound.wording import RenderedMail
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.portal_links import ticket_portal_url
+from ventanilla.tickets.satisfaction import ticket_rating_urls
 from ventanilla.tickets.selectors import ticket_conversation_thread
 
 
@@ -29,9 +30,13 @@ def ticket_mail_ref(ticket: Ticket) -> TicketRef:
     )
 
 
-def ticket_mail_facts(ticket: Ticket) -> TicketFacts:
-    """Return the ticket and its customer as mail to the customer needs them."""
+def ticket_mail_facts(ticket: Ticket, *, rating: bool = False) -> TicketFacts:
+    """Return the ticket and its customer as mail to the customer needs them.
+
+    ``rating``: with the links that offer the customer to rate the solution.
+    """
     customer = ticket.customer
+    good, bad = ticket_rating_urls(ticket) if rating else ("", "")
     return TicketFacts(
         id=ticket.pk,
         number=ticket.number,
@@ -43,6 +48,8 @@ def ticket_mail_facts(ticket: Ticket) -> TicketFacts:
         customer_language=customer.language,
         language=ticket.language,
         portal_url=ticket_portal_url(ticket),
+        rating_good_url=good,
+        rating_bad_url=bad,
     )
 
 

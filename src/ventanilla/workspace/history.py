@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ventanilla.agents.names import agent_display_names
-from ventanilla.tickets.models import ArticleDirection, ArticleKind, Priority, TicketEvent
+from ventanilla.tickets.models import ArticleDirection, ArticleKind, Priority, Rating, TicketEvent
 from ventanilla.tickets.models import TicketStatus as S
 from ventanilla.workspace.display import level_label
 
@@ -147,6 +147,18 @@ def _sla_started(d: Data, f: Facts) -> str:
     }
 
 
+def _rated(d: Data, f: Facts) -> str:
+    labels = {str(k): str(v) for k, v in Rating.choices}
+    rating = labels.get(str(d.get("rating")), "—")
+    previous = labels.get(str(d.get("previous") or ""), "")
+    if previous:
+        text = _("The customer changed his rating of the solution from %(previous)s to %(rating)s")
+        text %= {"previous": previous, "rating": rating}
+    else:
+        text = _("The customer rated the solution as %(rating)s") % {"rating": rating}
+    return text + (_(", with a comment") if d.get("has_comment") else "")
+
+
 _SENTENCES: dict[str, Callable[[Data, Facts], str]] = {
     "created": lambda d, f: (
         _("Ticket %(number)s created from a mail") % {"number": d.get("number")}
@@ -184,6 +196,7 @@ _SENTENCES: dict[str, Callable[[Data, Facts], str]] = {
     "resolution-note": lambda d, f: _("Resolution note written"),
     "resolution-mail-queued": lambda d, f: _("Resolution notice sent to the customer"),
     "resolution-mail-suppressed": lambda d, f: _("No resolution notice sent"),
+    "rated": _rated,
     "merged": _merged,
     "tags-set": _tags_set,
     "follow-up": _follow_up,

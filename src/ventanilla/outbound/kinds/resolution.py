@@ -4,7 +4,8 @@ Sent when an agent resolves a ticket. Like the acknowledgement, the wording come
 mailbox's own ``MailTemplate`` for (resolution, language) when there is one, else from the
 built-in translated templates ``templates/mail/resolution_subject.txt`` and
 ``resolution_body.txt``; both get the context of ``ack.ack_context`` (same variables, so one
-set of instructions serves both kinds of template).
+set of instructions serves both kinds of template), plus ``rating.good`` and ``rating.bad``:
+the links that offer the customer to rate the solution.
 
 Decisions:
 
@@ -52,6 +53,8 @@ def resolution_draft(
     policy lets them; ``thread``: the conversation it ends (``ticket_conversation_thread``).
     """
     context = ack_facts_context(about=about, language=language)
+    # "Was this solved well?": links to a confirmation page (nothing is recorded by a GET).
+    context["rating"] = {"good": about.rating_good_url, "bad": about.rating_bad_url}
     rendered = wording_render(
         mailbox=about.mailbox, kind=MailTemplateKind.RESOLUTION, language=language, context=context
     )

@@ -14,6 +14,7 @@ from ventanilla.tickets.models.conversation import (
     CannedResponse,
     TicketEvent,
 )
+from ventanilla.tickets.models.satisfaction import Rating, SatisfactionRating
 from ventanilla.tickets.models.service_levels import (
     BusinessCalendar,
     Holiday,
@@ -42,6 +43,8 @@ __all__ = [
     "Participant",
     "Priority",
     "PriorityCell",
+    "Rating",
+    "SatisfactionRating",
     "SlaPolicy",
     "Tag",
     "Ticket",
