@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from ventanilla.portal.views import knowledge, requests, signin, ticket
+from ventanilla.portal.views import knowledge, rating, requests, signin, ticket
 
 app_name = "portal"
 
@@ -16,6 +16,8 @@ urlpatterns = [
         ticket.attachment_download,
         name="attachment",
     ),
+    # The resolution notice's rating links: GET shows the form, POST records (views/rating.py).
+    path("t/<str:token>/rate/<str:rating>/", rating.rating_page, name="rate"),
     # All my requests: sign in by a mailed link, the list, a new request, sign out.
     path("signin/", signin.signin, name="signin"),
     path("signin/sent/", signin.signin_sent, name="signin-sent"),
