@@ -15,3 +15,4 @@ class OpsConfig(AppConfig):
         """Import the task modules so the worker knows every task by name."""
         from ventanilla.intake import imap_tasks, tasks  # noqa: F401
         from ventanilla.outbound import tasks as outbound_tasks  # noqa: F401
+        from ventanilla.suggest import tasks as suggest_tasks  # noqa: F401
