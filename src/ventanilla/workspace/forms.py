@@ -123,6 +123,7 @@ class ResolveForm(forms.Form):
     """Resolving needs a note: what was wrong and what fixed it."""
 
     note = forms.CharField(label=_("Resolution note"), widget=forms.Textarea(attrs={"rows": 3}))
+    also_draft = forms.BooleanField(label=_("Also draft a knowledge article"), required=False)
 
 
 class ReopenForm(forms.Form):

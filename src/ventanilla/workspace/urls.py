@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from ventanilla.workspace.views import account, actions, auth, inbox, original, ticket
+from ventanilla.workspace.views import (
+    account,
+    actions,
+    auth,
+    inbox,
+    knowledge,
+    knowledge_edit,
+    original,
+    ticket,
+)
 
 app_name = "workspace"
 
@@ -28,4 +37,16 @@ urlpatterns = [
     path("me/availability/", account.availability, name="availability"),
     path("notifications/", account.notifications, name="notifications"),
     path("notifications/read/", account.notifications_read, name="notifications-read"),
+    path("knowledge/", knowledge.article_list, name="knowledge"),
+    path("knowledge/new/", knowledge_edit.article_create, name="knowledge-new"),
+    path("knowledge/<int:pk>/", knowledge.article_detail, name="knowledge-article"),
+    path("knowledge/<int:pk>/edit/", knowledge_edit.article_edit, name="knowledge-edit"),
+    path("knowledge/<int:pk>/diff/", knowledge.article_diff, name="knowledge-diff"),
+    path("knowledge/<int:pk>/publish/", knowledge_edit.article_publish, name="knowledge-publish"),
+    path(
+        "knowledge/<int:pk>/unpublish/",
+        knowledge_edit.article_unpublish,
+        name="knowledge-unpublish",
+    ),
+    path("kb/<slug:slug>/", knowledge.article_by_slug, name="knowledge-slug"),
 ]

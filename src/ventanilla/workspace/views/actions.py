@@ -21,7 +21,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from ventanilla.agents.permissions import can_view_ticket
+from ventanilla.agents.permissions import can_edit_knowledge, can_view_ticket
+from ventanilla.knowledge.models import KnowledgeArticle
+from ventanilla.knowledge.services import knowledge_article_from_ticket
 from ventanilla.tickets import assignment, lifecycle, priority, replies
 from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.states import TicketStateError
@@ -45,6 +47,25 @@ def _merge(ticket: Ticket, form: forms.MergeForm, request: HttpRequest) -> Ticke
     # The target is looked up within what the agent may see: merging cannot reveal numbers.
     target = ticket_for_user(user=request.user, number=form.cleaned_data["target"].strip())
     return lifecycle.ticket_merge(source=ticket, target=target, actor=request_user(request))
+
+
+def _resolve(ticket: Ticket, form: forms.ResolveForm, request: HttpRequest) -> object:
+    # The resolve service stays in tickets; the article is drafted after it, in the same
+    # request, so a draft never exists for a ticket whose resolution failed.
+    resolved = lifecycle.ticket_resolve(
+        ticket=ticket, actor=request_user(request), note=form.cleaned_data["note"]
+    )
+    if not form.cleaned_data["also_draft"]:
+        return resolved
+    return _draft(resolved, None, request)
+
+
+def _draft(ticket: Ticket, form: None, request: HttpRequest) -> KnowledgeArticle:
+    if not can_edit_knowledge(request.user):
+        raise PermissionDenied
+    article = knowledge_article_from_ticket(ticket=ticket, author=request_user(request))
+    messages.info(request, _("Article drafted: check the placeholders before publishing."))
+    return article
 
 
 def _reply(ticket: Ticket, form: forms.ReplyForm, request: HttpRequest) -> object:
@@ -99,13 +120,8 @@ ACTIONS: dict[str, Action] = {
         lambda t, f, r: lifecycle.ticket_set_pending(ticket=t, actor=request_user(r)),
         _("Now waiting on the customer."),
     ),
-    "resolve": Action(
-        forms.ResolveForm,
-        lambda t, f, r: lifecycle.ticket_resolve(
-            ticket=t, actor=request_user(r), note=f.cleaned_data["note"]
-        ),
-        _("Resolved; the customer has been told."),
-    ),
+    "resolve": Action(forms.ResolveForm, _resolve, _("Resolved; the customer has been told.")),
+    "draft-article": Action(None, _draft, _("Draft saved.")),
     "close": Action(
         None, lambda t, f, r: lifecycle.ticket_close(ticket=t, actor=request_user(r)), _("Closed.")
     ),
@@ -144,7 +160,12 @@ def _form_errors(form: django_forms.Form) -> str:
 
 
 def _after(request: HttpRequest, ticket: Ticket, result: object) -> HttpResponse:
-    """Back to the ticket; to the merge target after a merge; to the inbox if now hidden."""
+    """Back to the ticket; to the merge target after a merge; to the inbox if now hidden.
+
+    After drafting a knowledge article: to its editor, where the placeholders are reviewed.
+    """
+    if isinstance(result, KnowledgeArticle):
+        return redirect("workspace:knowledge-edit", pk=result.pk)
     if isinstance(result, Ticket) and result.pk != ticket.pk:
         ticket = result
     ticket.refresh_from_db(fields=["team", "assignee"])
