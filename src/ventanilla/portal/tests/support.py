@@ -16,7 +16,9 @@ LINK_RE = re.compile(r"https?://[^\s]+/p/signin/([A-Za-z0-9_-]+)/")
 
 def customer_make(email: str, *, organisation: Organisation | None = None) -> Customer:
     """A known customer (as a first mail would have made him)."""
-    return Customer.objects.create(email=email, name="Lucía Pérez", language="es", organisation=organisation)
+    return Customer.objects.create(
+        email=email, name="Lucía Pérez", language="es", organisation=organisation
+    )
 
 
 def signin_mails(email: str) -> list[OutboundMessage]:

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def _ticket(mailbox, customer: Customer, subject: str) -> Ticket:
     return ticket_create_from_mail(
-        mailbox=mailbox, customer=customer, subject=subject, received_at=timezone.now(), language="es"
+        mailbox=mailbox,
+        customer=customer,
+        subject=subject,
+        received_at=timezone.now(),
+        language="es",
     )
 
 
@@ -37,7 +41,8 @@ def acme(mailbox):
 def test_a_customer_sees_only_his_tickets_by_default(acme):
     page = signed_in_client("lucia@acme.es").get("/p/requests/").content.decode()
     assert "Impresora de Lucía" in page
-    assert "Portátil de Pablo" not in page and "Factura ajena" not in page
+    assert "Portátil de Pablo" not in page
+    assert "Factura ajena" not in page
 
 
 def test_asking_for_the_organisation_scope_is_ignored_where_not_allowed(acme):
@@ -53,11 +58,13 @@ def test_an_organisation_member_sees_its_tickets_where_allowed(acme):
     mine = client.get("/p/requests/").content.decode()
     assert "Portátil de Pablo" not in mine  # his own by default
     shared = client.get("/p/requests/?scope=organisation").content.decode()
-    assert "Impresora de Lucía" in shared and "Portátil de Pablo" in shared
+    assert "Impresora de Lucía" in shared
+    assert "Portátil de Pablo" in shared
     assert "Factura ajena" not in shared
     # A colleague's ticket is listed, but without his personal link to it.
     pablo = Ticket.objects.get(subject="Portátil de Pablo")
-    assert shared.count("/p/t/") == 1 and pablo.number in shared
+    assert shared.count("/p/t/") == 1
+    assert pablo.number in shared
 
 
 def test_filters_by_status_and_text(acme, mailbox):
@@ -66,16 +73,20 @@ def test_filters_by_status_and_text(acme, mailbox):
     Ticket.objects.filter(pk=done.pk).update(status="resolved")
     client = signed_in_client("lucia@acme.es")
     open_page = client.get("/p/requests/?status=open").content.decode()
-    assert "Impresora" in open_page and "Correo que ya funciona" not in open_page
+    assert "Impresora" in open_page
+    assert "Correo que ya funciona" not in open_page
     closed_page = client.get("/p/requests/?status=closed").content.decode()
-    assert "Correo que ya funciona" in closed_page and "Impresora" not in closed_page
+    assert "Correo que ya funciona" in closed_page
+    assert "Impresora" not in closed_page
     found = client.get("/p/requests/?q=impresora").content.decode()
-    assert "Impresora" in found and "Correo que ya funciona" not in found
+    assert "Impresora" in found
+    assert "Correo que ya funciona" not in found
 
 
 def test_the_list_needs_a_session(acme):
     response = Client().get("/p/requests/")
-    assert response.status_code == 302 and response.headers["Location"] == "/p/signin/"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/p/signin/"
 
 
 def test_a_new_request_enters_through_ingest_raw_and_becomes_an_acknowledged_ticket(
@@ -86,17 +97,24 @@ def test_a_new_request_enters_through_ingest_raw_and_becomes_an_acknowledged_tic
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/p/requests/new/",
-            {"subject": "La VPN\r\nBcc: x@evil.example no conecta", "body": "Desde ayer no conecta."},
+            {
+                "subject": "La VPN\r\nBcc: x@evil.example no conecta",
+                "body": "Desde ayer no conecta.",
+            },
         )
     assert response.status_code == 303
     inbound = InboundMessage.objects.get(source=InboundSource.PORTAL)
     raw = bytes(inbound.raw)
-    assert b"From: =?utf-8?q?Luc=C3=ADa_P=C3=A9rez?= <lucia@cliente.es>" in raw or b"lucia@cliente.es" in raw
+    assert (
+        b"From: =?utf-8?q?Luc=C3=ADa_P=C3=A9rez?= <lucia@cliente.es>" in raw
+        or b"lucia@cliente.es" in raw
+    )
     assert b"\nBcc:" not in raw  # a line break in the subject never makes a header
     inbound.refresh_from_db()
     assert inbound.state == "processed", (inbound.state, inbound.error)
     ticket = inbound.ticket
-    assert ticket is not None and ticket.customer.email == "lucia@cliente.es"
+    assert ticket is not None
+    assert ticket.customer.email == "lucia@cliente.es"
     assert ticket.outbound.filter(kind="ack").exists()  # acknowledged like a mail
     assert "La VPN" in client.get("/p/requests/").content.decode()
 

@@ -39,7 +39,8 @@ def test_known_and_unknown_addresses_get_identical_answers(mailbox):
     known = ask_link(Client(), "lucia@cliente.es", ip="203.0.113.1")
     unknown = ask_link(Client(), "nadie@cliente.es", ip="203.0.113.2")
     assert _shape(known) == _shape(unknown)
-    assert known.status_code == 303 and known.content == b""
+    assert known.status_code == 303
+    assert known.content == b""
     assert len(signin_mails("lucia@cliente.es")) == 1
     assert OutboundMessage.objects.filter(kind=OutboundKind.PORTAL_SIGNIN).count() == 1
 
@@ -73,7 +74,8 @@ def test_the_sign_in_mail_goes_through_the_outbox_automatic_and_localised(mailbo
     assert "enlace" in row.subject.lower()  # the customer's language is Spanish
     link = PortalSigninLink.objects.get()
     token = mailed_token("lucia@cliente.es")
-    assert token not in link.token_hash and len(link.token_hash) == 64  # only its hash is kept
+    assert token not in link.token_hash
+    assert len(link.token_hash) == 64
 
 
 def test_the_policy_refuses_robot_and_own_addresses(mailbox):
@@ -89,7 +91,9 @@ def test_a_link_signs_in_once_only(mailbox):
     ask_link(Client(), "lucia@cliente.es")
     token = mailed_token("lucia@cliente.es")
     first, second = Client(), Client()
-    assert first.get(f"/p/signin/{token}/").status_code == 200  # a GET (a mail scanner) spends nothing
+    assert (
+        first.get(f"/p/signin/{token}/").status_code == 200
+    )  # a GET (a mail scanner) spends nothing
     assert first.post(f"/p/signin/{token}/").status_code == 303
     assert second.post(f"/p/signin/{token}/").status_code == 404
     assert second.get(f"/p/signin/{token}/").status_code == 404
@@ -134,7 +138,8 @@ def test_rate_limit_per_client_address(mailbox):
         ask_link(Client(), f"persona{n}@cliente.es", ip="192.0.2.50").status_code
         for n in range(signin.MAX_PER_IP + 1)
     ]
-    assert answers[-1] == 429 and set(answers[:-1]) == {303}
+    assert answers[-1] == 429
+    assert set(answers[:-1]) == {303}
     assert ask_link(Client(), "otra@cliente.es", ip="192.0.2.51").status_code == 303
 
 
@@ -153,7 +158,8 @@ def test_a_customer_session_is_no_workspace_login(mailbox):
     client = signed_in_client("lucia@cliente.es")
     assert "sessionid" not in client.cookies  # no Django session, no request.user
     response = client.get("/")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
 
 
 def test_sign_out_ends_only_this_session(mailbox):
@@ -204,7 +210,8 @@ def test_pages_carry_the_strict_policy_and_speak_english(mailbox):
     response = Client().get("/p/signin/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
-    assert b"<script" not in response.content and b"style=" not in response.content
+    assert b"<script" not in response.content
+    assert b"style=" not in response.content
     assert b"Send me a sign-in link" in response.content
     spanish = Client().get("/p/signin/", HTTP_ACCEPT_LANGUAGE="es")
     assert "Envíame".encode() in spanish.content
