@@ -19,6 +19,6 @@ class CustomerAdmin(admin.ModelAdmin[Customer]):
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     """Client companies, recognised by mail domain, with their service tier."""
 
-    list_display = ("name", "domain", "tier", "created_at")
+    list_display = ("name", "domain", "tier", "portal_shares_tickets", "created_at")
     search_fields = ("name", "domain")
-    list_filter = ("tier",)
+    list_filter = ("tier", "portal_shares_tickets")
