@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -133,7 +134,10 @@ def _scope(user: AnyUser, filters: SearchFilters) -> QuerySet[SearchDocument]:
 
 
 def _sql(docs: QuerySet[SearchDocument]) -> tuple[str, tuple[object, ...]]:
-    sql, params = docs.values("pk").query.sql_with_params()
+    try:
+        sql, params = docs.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing may be seen (a user who is no agent)
+        return "SELECT 0 WHERE 1 = 0", ()
     return sql, tuple(params)
 
 

@@ -28,9 +28,11 @@ def _ticket_saved(sender: Any, instance: Ticket, update_fields: Any = None, **kw
 
 
 def _article_changed(sender: Any, instance: Article, **kw: Any) -> None:
-    # Deleting a ticket cascades to its articles first: nothing left to index then.
-    if Ticket.objects.filter(pk=instance.ticket_id).exists():
-        search_index_ticket(ticket_id=instance.ticket_id)
+    # Deleting a ticket cascades to its articles first: its document goes with it.
+    origin = kw.get("origin")
+    if isinstance(origin, Ticket) or getattr(origin, "model", None) is Ticket:
+        return
+    search_index_ticket(ticket_id=instance.ticket_id)
 
 
 def _ticket_tags_changed(sender: Any, instance: Any, action: str, **kw: Any) -> None:
