@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 from django.urls import reverse
 
