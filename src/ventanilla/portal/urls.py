@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from ventanilla.portal.views import knowledge, rating, requests, signin, ticket
+from ventanilla.portal.views import home, knowledge, rating, requests, signin, ticket
 
 app_name = "portal"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     # The resolution notice's rating links: GET shows the form, POST records (views/rating.py).
     path("t/<str:token>/rate/<str:rating>/", rating.rating_page, name="rate"),
+    # The front page: sign-in form and the help articles' search.
+    path("", home.portal_home, name="home"),
     # All my requests: sign in by a mailed link, the list, a new request, sign out.
     path("signin/", signin.signin, name="signin"),
     path("signin/sent/", signin.signin_sent, name="signin-sent"),

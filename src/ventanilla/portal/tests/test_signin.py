@@ -215,3 +215,29 @@ def test_pages_carry_the_strict_policy_and_speak_english(mailbox):
     assert b"Send me a sign-in link" in response.content
     spanish = Client().get("/p/signin/", HTTP_ACCEPT_LANGUAGE="es")
     assert "Envíame".encode() in spanish.content
+
+
+def test_the_front_page_offers_the_sign_in_form_and_the_help_search(mailbox):
+    page = Client().get("/p/", HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200
+    assert b'action="/p/signin/"' in page.content
+    assert b'action="/p/kb/"' in page.content
+    assert "¿En qué podemos ayudarle?".encode() in page.content
+
+
+def test_the_ticket_page_button_asks_for_a_link_like_the_form(mailbox):
+    """The partial a ticket page includes posts the customer's address to the same form."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    customer_make("lucia@cliente.es")
+    request = RequestFactory().get("/p/t/x/")
+    request.user = AnonymousUser()
+    html = render_to_string(
+        "portal/partials/signin_button.html", {"signin_email": "lucia@cliente.es"}, request=request
+    )
+    assert 'action="/p/signin/"' in html
+    assert 'value="lucia@cliente.es"' in html
+    assert ask_link(Client(), "lucia@cliente.es").status_code == 303
+    assert len(signin_mails("lucia@cliente.es")) == 1
