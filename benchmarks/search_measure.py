@@ -70,11 +70,13 @@ def index_size() -> dict[str, Any]:
 
 
 def _filters(values: dict[str, Any]) -> Any:
-    """A ``SearchFilters`` with the values it knows (a filter it lacks is left out, noted)."""
+    """A ``SearchFilters`` of ``values``; a filter it lacks is an error, never dropped."""
     from ventanilla.search.api import SearchFilters
 
-    known = {f.name for f in fields(SearchFilters)}
-    return SearchFilters(**{k: v for k, v in values.items() if k in known})
+    unknown = set(values) - {f.name for f in fields(SearchFilters)}
+    if unknown:
+        raise SystemExit(f"SearchFilters has no {sorted(unknown)}")
+    return SearchFilters(**values)
 
 
 def _percentiles(times: list[float]) -> dict[str, Any]:
@@ -139,25 +141,40 @@ def _detail(user: Any, query: Query, results: Any, times: list[float]) -> dict[s
     }
 
 
-def measure_suggestions(*, user: Any, repeats: int) -> dict[str, Any]:
-    """Time the suggestions of new tickets of the agent's team, as the ticket page asks them."""
-    try:
-        from ventanilla.suggest import api as suggest_api
-    except ImportError as error:
-        return {"missing": f"suggest app not available: {error}"}
+def embed_for_suggestions(*, user: Any, limit: int) -> dict[str, Any]:
+    """Embeddings through the suggest app: every knowledge article, and the ``limit`` newest
+    solved tickets ``user`` may see (the panel compares with no more than that many)."""
+    from ventanilla.agents.permissions import ticket_visible_to
+    from ventanilla.knowledge.models import KnowledgeArticle
+    from ventanilla.suggest.services import embeddings_refresh
     from ventanilla.tickets.models import Ticket
 
-    team = user.teams.first() if hasattr(user, "teams") else None
+    start = time.perf_counter()
+    articles = list(KnowledgeArticle.objects.values_list("pk", flat=True))
+    done = embeddings_refresh(kind="article", ids=articles)
+    solved = list(
+        Ticket.objects.filter(ticket_visible_to(user), status__in=("resolved", "closed"))
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done += embeddings_refresh(kind="ticket", ids=solved)
+    seconds = time.perf_counter() - start
+    print(f"embeddings: {done} in {seconds:.1f} s", flush=True)
+    return {"embedded": done, "seconds": round(seconds, 1)}
+
+
+def measure_suggestions(*, user: Any, repeats: int) -> dict[str, Any]:
+    """Time ``suggestions_for_ticket`` (what the ticket page's panel shows) on new tickets."""
+    from ventanilla.suggest.selectors import suggestions_for_ticket
+    from ventanilla.tickets.models import Ticket
+
+    team = user.teams.first()
     tickets = list(Ticket.objects.filter(status="new", team=team).order_by("id")[:repeats])
-    if not tickets:
-        tickets = list(Ticket.objects.filter(status="new").order_by("id")[:repeats])
-    function = getattr(suggest_api, "suggestions_for_ticket", None)
-    if function is None:
-        return {"missing": "no ventanilla.suggest.api.suggestions_for_ticket"}
-    function(ticket=tickets[0], user=user)  # warm-up (model load, caches)
-    times = []
+    suggestions_for_ticket(ticket=tickets[0], user=user)  # warm-up: the model loads once
+    times, found = [], 0
     for ticket in tickets:
         start = time.perf_counter()
-        function(ticket=ticket, user=user)
+        result = suggestions_for_ticket(ticket=ticket, user=user)
         times.append((time.perf_counter() - start) * 1000)
-    return _percentiles(times)
+        found += bool(result.articles) and bool(result.tickets)
+    return {**_percentiles(times), "with_article_and_ticket": found}

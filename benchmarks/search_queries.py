@@ -81,11 +81,11 @@ def build_queries(sample_text: str, ticket_number: str, total: int = 50) -> list
     numbers.append("4.2")
     filtered = [
         Query("filter", "factura", {"status": "resolved"}),
-        Query("filter", "password", {"language": "en"}),
+        Query("filter", "password", {"assignee": "me"}),
         Query("filter", "VPN", {"status": "open"}),
         Query("filter", "certificado", {"kind": "ticket"}),
-        Query("filter", "impresora", {"language": "es", "status": "closed"}),
-        Query("filter", "payroll", {"kind": "article"}),
+        Query("filter", "impresora", {"priority": 2, "status": "closed"}),
+        Query("filter", "contraseña", {"kind": "article"}),
     ]
     queries = [Query("word", w) for w in WORDS]
     queries += [Query("phrase", p) for p in PHRASES]
