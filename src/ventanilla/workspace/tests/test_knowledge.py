@@ -248,3 +248,18 @@ def test_draft_button_hides_tickets_of_other_teams(client, people, teams, make_t
     response = client.post(reverse("workspace:action", args=[ticket.number, "draft-article"]))
     assert response.status_code == 404
     assert not KnowledgeArticle.objects.exists()
+
+
+def test_section_reads_in_spanish_and_english(client, people):
+    article = _draft(people["agent"])
+    client.force_login(people["agent"])
+    url = reverse("workspace:knowledge-article", args=[article.pk])
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Conocimiento" in spanish
+    assert "Versiones" in spanish
+    assert "borrador" in spanish.lower()
+    people["agent"].agent.language = "en"
+    people["agent"].agent.save()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Knowledge" in english
+    assert "Versions" in english
