@@ -95,15 +95,15 @@ def _day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _ticket_q(filters: SearchFilters, user: AnyUser) -> Q:
-    q = ticket_visible_to(user)
+def _ticket_q(filters: SearchFilters, user: AnyUser | None) -> Q:
+    q = Q() if user is None else ticket_visible_to(user)
     if filters.status:
         q &= Q(status=filters.status)
     if filters.priority is not None:
         q &= Q(priority=filters.priority)
     if filters.team_id is not None:
         q &= Q(team=filters.team_id)
-    if filters.assignee == "me":
+    if filters.assignee == "me" and user is not None:
         q &= Q(assignee=user.pk)
     elif filters.assignee == "none":
         q &= Q(assignee__isnull=True)
@@ -116,8 +116,9 @@ def _ticket_q(filters: SearchFilters, user: AnyUser) -> Q:
     return q
 
 
-def _scope(user: AnyUser, filters: SearchFilters) -> QuerySet[SearchDocument]:
-    if not is_agent(user):
+def _scope(user: AnyUser | None, filters: SearchFilters) -> QuerySet[SearchDocument]:
+    # ``None`` is the operator at a shell (``ventanilla search`` without ``--user``).
+    if user is not None and not is_agent(user):
         return SearchDocument.objects.none()
     tickets = Ticket.objects.filter(_ticket_q(filters, user)).values("pk")
     kinds = Q(kind=DocumentKind.TICKET, ticket__in=tickets)
@@ -173,7 +174,7 @@ def _hits(rows: list[engine.Row], terms: list[Term]) -> list[Hit]:
     return hits
 
 
-def _jump(query: str, user: AnyUser) -> str | None:
+def _jump(query: str, user: AnyUser | None) -> str | None:
     text = query.strip()
     if not text or " " in text:
         return None
@@ -181,7 +182,7 @@ def _jump(query: str, user: AnyUser) -> str | None:
     if ticket is None and MESSAGE_ID_RE.match(text):
         bare = text.strip("<>")
         ticket = ticket_find_by_message_ids(message_ids=[f"<{bare}>", bare])
-    if ticket is None or not can_view_ticket(user, ticket):
+    if ticket is None or (user is not None and not can_view_ticket(user, ticket)):
         return None
     return reverse("workspace:ticket", args=[ticket.number])
 
@@ -195,6 +196,19 @@ def search(
     offset: int = 0,
 ) -> SearchResults:
     """Search what ``user`` may see: AND of the typed words, exact matches ranked first."""
+    return _search(query=query, user=user, filters=filters, limit=limit, offset=offset)
+
+
+def search_unscoped(
+    *, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20, offset: int = 0
+) -> SearchResults:
+    """Search everything, as the operator at a shell may (``ventanilla search``)."""
+    return _search(query=query, user=None, filters=filters, limit=limit, offset=offset)
+
+
+def _search(
+    *, query: str, user: AnyUser | None, filters: SearchFilters, limit: int, offset: int
+) -> SearchResults:
     jump = _jump(query, user)
     terms = query_terms(query, engine.near_words())
     scope = _scope(user, filters)
