@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from ventanilla.mail.models import (
     InboundMessage,
     InboundState,
     Mailbox,
+    MailboxNotice,
     OutboundMessage,
     OutboundState,
 )
@@ -190,3 +191,15 @@ def outbound_health_figures() -> dict[str, Any]:
 def imap_accounts_by_name() -> list[ImapAccount]:
     """Return every IMAP account, enabled or not, by name."""
     return list(ImapAccount.objects.order_by("name"))
+
+
+def mailbox_notice_active(*, mailbox: Mailbox, at: datetime) -> MailboxNotice | None:
+    """Return the notice of ``mailbox`` in force at ``at`` (the latest started), or None.
+
+    In force means ``starts_at <= at < ends_at``: the end is the first moment it is gone.
+    """
+    return (
+        MailboxNotice.objects.filter(mailbox=mailbox, starts_at__lte=at, ends_at__gt=at)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )

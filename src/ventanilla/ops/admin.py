@@ -1,6 +1,7 @@
 """Admin for mailboxes, the raw inbound store, the outbox, mail templates and blocked senders.
 
-IMAP accounts have their own module (``admin_imap.py``), registered from here.
+IMAP accounts and service notices have their own modules (``admin_imap.py``,
+``admin_notices.py``), registered from here.
 
 Mail bytes and rendered templates are shown as escaped text in ``<pre>``, never as HTML:
 they come from strangers. Actions call services; they never write models themselves.
@@ -27,7 +28,10 @@ from ventanilla.mail.models import (
     MailTemplate,
     OutboundMessage,
 )
-from ventanilla.ops import admin_imap  # noqa: F401 (registers the IMAP accounts' admin)
+from ventanilla.ops import (
+    admin_imap,  # noqa: F401 (registers the IMAP accounts' admin)
+    admin_notices,  # noqa: F401 (registers the service notices' admin)
+)
 from ventanilla.outbound.services import outbound_retry_now
 from ventanilla.pipeline.services import inbound_process, inbound_requeue
 from ventanilla.tickets.outgoing import ack_preview

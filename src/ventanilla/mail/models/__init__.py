@@ -24,6 +24,7 @@ from ventanilla.mail.models.mailbox import (
     MailTemplate,
     MailTemplateKind,
 )
+from ventanilla.mail.models.notice import MailboxNotice
 from ventanilla.mail.models.outbound import OutboundKind, OutboundMessage, OutboundState
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "MailTemplate",
     "MailTemplateKind",
     "Mailbox",
+    "MailboxNotice",
     "OutboundKind",
     "OutboundMessage",
     "OutboundState",

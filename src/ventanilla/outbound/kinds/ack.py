@@ -43,12 +43,14 @@ def ack_context(
     received_at: datetime,
     customer_name: str,
     language: str,
+    notice: str = "",
 ) -> dict[str, Any]:
     """Return the template context (plain values only, so templates cannot reach the ORM).
 
     ``ticket.number``, ``ticket.subject``, ``received_at`` (formatted in the company time
     zone and the mail's language), ``customer_name``, ``mailbox.name``, ``mailbox.address``,
-    ``mailbox.fallback_contact``.
+    ``mailbox.fallback_contact``, ``notice`` (the mailbox's service notice in force, in the
+    mail's language, or "").
     """
     local = timezone.localtime(received_at, ZoneInfo(settings.TIME_ZONE))
     with translation.override(language):
@@ -62,10 +64,11 @@ def ack_context(
             "address": mailbox.address,
             "fallback_contact": mailbox.fallback_contact,
         },
+        "notice": notice,
     }
 
 
-def ack_facts_context(*, about: TicketFacts, language: str) -> dict[str, Any]:
+def ack_facts_context(*, about: TicketFacts, language: str, notice: str = "") -> dict[str, Any]:
     """Return `ack_context` for the ticket ``about``, and its ``portal_url`` ("" for none)."""
     context = ack_context(
         mailbox=about.mailbox,
@@ -74,6 +77,7 @@ def ack_facts_context(*, about: TicketFacts, language: str) -> dict[str, Any]:
         received_at=about.received_at,
         customer_name=about.customer_name,
         language=language,
+        notice=notice,
     )
     context["portal_url"] = about.portal_url
     return context
@@ -86,13 +90,18 @@ def ack_render(*, mailbox: Mailbox, language: str, context: dict[str, Any]) -> R
     )
 
 
-def ack_draft(*, about: TicketFacts, language: str, thread: Thread) -> Draft:
+def ack_draft(*, about: TicketFacts, language: str, thread: Thread, notice: str = "") -> Draft:
     """Return the acknowledgement of the ticket ``about`` for its customer, in ``language``.
 
-    ``thread``: the customer's mail it answers (RFC 3834 §3.1.5, RFC 5322 §3.6.4).
+    ``thread``: the customer's mail it answers (RFC 3834 §3.1.5, RFC 5322 §3.6.4);
+    ``notice``: the mailbox's service notice in force, in ``language`` ("" when none).
     """
-    context = ack_facts_context(about=about, language=language)
+    context = ack_facts_context(about=about, language=language, notice=notice)
     rendered = ack_render(mailbox=about.mailbox, language=language, context=context)
+    if notice and notice not in rendered.text:
+        # A mailbox's own template written before notices existed does not show it; the
+        # notice is what the customer most needs to read, so it goes first.
+        rendered = RenderedMail(subject=rendered.subject, text=f"{notice}\n\n{rendered.text}")
     return Draft(
         mailbox=about.mailbox,
         kind=OutboundKind.ACK,

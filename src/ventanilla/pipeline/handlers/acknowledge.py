@@ -18,6 +18,9 @@ the acknowledgement, never the customer's mail: the ticket is still created.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from ventanilla.mail.selectors import mailbox_notice_active
 from ventanilla.outbound.compose import references_chain
 from ventanilla.outbound.draft import Thread
 from ventanilla.outbound.kinds.ack import ack_draft, ack_language
@@ -54,7 +57,15 @@ class Acknowledge:
             mail.message_id,
             references_chain(parent_references=mail.references, parent_message_id=mail.message_id),
         )
-        outbound = outbound_queue(draft=ack_draft(about=about, language=language, thread=thread))
+        # The mailbox's service notice in force now ("we are migrating...") goes with it.
+        notice = mailbox_notice_active(mailbox=ctx.mailbox, at=timezone.now())
+        draft = ack_draft(
+            about=about,
+            language=language,
+            thread=thread,
+            notice=notice.text_in(language) if notice is not None else "",
+        )
+        outbound = outbound_queue(draft=draft)
         events.ticket_ack_queued_event(ticket=ticket, outbound_id=outbound.pk, language=language)
 
 
