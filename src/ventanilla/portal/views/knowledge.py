@@ -102,10 +102,15 @@ def _visitor(request: HttpRequest) -> tuple[str, str]:
     """The visitor's key (a hash) and a new anonymous id to set in a cookie ("" if none)."""
     session = portal_session(request)
     if session is not None:
-        return "s:" + session.token_hash, ""
+        return _digest("session:" + session.token_hash), ""
     value = str(request.get_signed_cookie(VISITOR_COOKIE, default="", salt=VISITOR_SALT) or "")
     fresh = "" if value else secrets.token_urlsafe(24)
-    return "v:" + hashlib.sha256((value or fresh).encode()).hexdigest(), fresh
+    return _digest("visitor:" + (value or fresh)), fresh
+
+
+def _digest(value: str) -> str:
+    """64 hex digits: what ``ArticleFeedback.visitor`` holds."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 @require_GET
