@@ -10,6 +10,8 @@ from ventanilla.workspace.views import (
     knowledge,
     knowledge_edit,
     original,
+    search,
+    suggestions,
     ticket,
 )
 
@@ -20,8 +22,10 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("inbox/<slug:view>/", inbox.inbox, name="inbox"),
+    path("search/", search.search_page, name="search"),
     path("t/<str:number>/", ticket.ticket_detail, name="ticket"),
     path("t/<str:number>/a/<int:article_id>/", ticket.article_body, name="article-body"),
+    path("t/<str:number>/suggestions/", suggestions.ticket_suggestions, name="suggestions"),
     path(
         "t/<str:number>/a/<int:article_id>/original/",
         original.article_original,

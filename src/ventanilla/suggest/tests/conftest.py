@@ -50,7 +50,9 @@ def make_ticket(mailbox, django_capture_on_commit_callbacks) -> Callable[..., Ti
 
 
 @pytest.fixture
-def make_knowledge(make_agent, django_capture_on_commit_callbacks) -> Callable[..., KnowledgeArticle]:
+def make_knowledge(
+    make_agent, django_capture_on_commit_callbacks
+) -> Callable[..., KnowledgeArticle]:
     """``make(title, body, status="published", language="es")``: a knowledge article."""
     author = make_agent("autora", role="supervisor")
     counter = iter(range(1, 10_000))

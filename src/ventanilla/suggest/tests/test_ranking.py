@@ -15,7 +15,8 @@ def test_union_of_both_sides_best_first():
         limit=5,
     )
     assert [r.object_id for r in ranked] == [2, 1, 3]
-    assert ranked[0].text_score == 0.5 and ranked[0].similarity == 0.9
+    assert ranked[0].text_score == 0.5
+    assert ranked[0].similarity == 0.9
     assert ranked[1].similarity == 0.0  # found by full text only
 
 

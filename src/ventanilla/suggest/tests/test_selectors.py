@@ -74,4 +74,5 @@ def test_published_articles_with_shared_words_as_reason(make_ticket, make_knowle
 def test_empty_ticket_suggests_nothing(make_ticket, make_agent):
     ticket = make_ticket("", "")
     result = suggestions_for_ticket(ticket=ticket, user=make_agent("jefa", role="supervisor"))
-    assert result.articles == [] and result.tickets == []
+    assert result.articles == []
+    assert result.tickets == []

@@ -87,6 +87,7 @@ GET_VIEWS: dict[str, tuple[Callable[[dict[str, Any]], str], bool]] = {
         lambda w: reverse("workspace:canned", args=[w["ticket"].number, w["canned"].pk]),
         True,
     ),
+    "suggestions": (lambda w: reverse("workspace:suggestions", args=[w["ticket"].number]), True),
     "notifications": (lambda w: reverse("workspace:notifications"), False),
 }
 
