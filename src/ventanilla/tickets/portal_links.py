@@ -48,8 +48,9 @@ def ticket_for_portal_token(token: str) -> Ticket | None:
     max_age = settings.VENTANILLA_PORTAL_LINK_DAYS * SECONDS_PER_DAY
     verified = ticket_link_verify(token, max_age=max_age)
     # A failed signature still runs the lookup (id 0 matches no row), so the time of the
-    # answer does not tell a forged link from a revoked one.
-    ticket_id, customer_id, ticket_gen, customer_gen = verified or (0, 0, -1, -1)
+    # answer does not tell a forged link from a revoked one. Every value stays within its
+    # column's range: Django answers an out-of-range lookup without asking the database.
+    ticket_id, customer_id, ticket_gen, customer_gen = verified or (0, 0, 0, 0)
     ticket = (
         Ticket.objects.select_related("customer", "mailbox")
         .filter(
