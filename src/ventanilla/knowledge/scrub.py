@@ -68,20 +68,28 @@ _PHONE_ES = re.compile(
 )
 _PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[\s.-]?\(?\d\)?){6,12}(?!\d)")
 
-_STREET_ES = (
-    r"(?:C/|c/|[Cc]alle|[Aa]vda\.?|[Aa]venida|[Aa]v\.|[Pp]laza|[Pp]za\.|[Pp]aseo|P[ºo]\.?|"
-    r"[Cc]amino|[Cc]arretera|[Cc]tra\.|[Rr]onda|[Tt]raves[ií]a|[Gg]lorieta|[Uu]rb\.|"
-    r"[Uu]rbanizaci[oó]n|[Pp]asaje|[Rr]ambla)"
+# Abbreviated street types are a strong signal: any words may follow. After a full word
+# ("calle", "plaza") the name must look like one (capitalised words and particles), or
+# "la calle está cortada desde hace 3 días" would read as an address.
+_STREET_ABBREVIATED = r"(?:[Cc]/|[Aa]vda\.?|[Aa]v\.|[Pp]za\.|P[º°]\.?|[Cc]tra\.|[Uu]rb\.)"
+_STREET_WORD = (
+    r"(?:[Cc]alle|[Aa]venida|[Pp]laza|[Pp]aseo|[Cc]amino|[Cc]arretera|[Rr]onda|"
+    r"[Tt]raves[ií]a|[Gg]lorieta|[Uu]rbanizaci[oó]n|[Pp]asaje|[Rr]ambla)"
 )
 _WORD = r"[^\W\d_][\w'.-]*"
-# Street type, up to six words of name, the number, then optional floor/door and postcode.
+_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑÜ][\w'.-]*|de|del|la|las|los|el|y|d')"
+_NUMBER = r",?\s*(?:n[º°o.]\s*|km\.?\s*)?\d{1,4}[A-Za-z]?(?!\d)"
+# Floor, door, staircase ("3º B", "2º izq", "planta 12", "bajo"), then a postcode and town.
+_TAIL = (
+    r"(?:,?\s*(?:\d{1,2}\s*[º°ª]\s*(?:[A-Za-z](?!\w)|izq(?:da)?\.?|dcha\.?)?"
+    r"|(?:piso|planta|puerta|esc(?:alera)?\.?|bajo|[áa]tico)\s*\w{0,3}\.?"
+    r"|izq(?:da)?\.?|dcha\.?))*"
+    r"(?:,?\s*\d{5}(?:\s+[^\W\d_][\w-]*(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w-]*){0,2})?)?"
+)
 _ADDRESS_ES = re.compile(
-    _STREET_ES
-    + rf"\s*(?:{_WORD}\s+){{0,5}}?{_WORD},?\s*(?:n[º°o.]\s*)?\d{{1,4}}[A-Za-z]?(?!\d)"
-    + r"(?:,?\s*(?:\d{1,2}\s*[º°ª]\s*(?:[A-Za-z](?!\w)|izq(?:da)?\.?|dcha\.?)?"
-    + r"|(?:piso|planta|puerta|esc(?:alera)?\.?|bajo|[áa]tico)\s*\w{0,3}\.?"
-    + r"|izq(?:da)?\.?|dcha\.?))*"
-    + r"(?:,?\s*\d{5}(?:\s+[^\W\d_][\w-]*(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w-]*){0,2})?)?"
+    rf"(?:{_STREET_ABBREVIATED}\s*(?:{_WORD}\s+){{0,5}}?{_WORD}"
+    rf"|(?<!\w){_STREET_WORD}\s+(?:{_NAME_WORD}\s+){{0,5}}?[A-ZÁÉÍÓÚÑÜ][\w'.-]*)"
+    rf"{_NUMBER}{_TAIL}"
 )
 _ADDRESS_EN = re.compile(
     r"(?<![\w/])\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -142,41 +150,53 @@ def _replace_nie(match: re.Match[str], placeholder: str) -> str:
     return placeholder if _dni_valid(digits, match.group(3)) else match.group(0)
 
 
-def _fuzzy(value: str) -> str:
-    """A regex for ``value``: any case, accents optional, flexible whitespace."""
+def _fuzzy(value: str, *, any_case: bool) -> str:
+    """A regex for ``value``: accents optional, flexible whitespace; any case, or as written."""
     parts = []
     for ch in unicodedata.normalize("NFC", value.strip()):
-        base = unicodedata.normalize("NFD", ch)[0].lower()
+        base = unicodedata.normalize("NFD", ch)[0]
         if ch.isspace():
             parts.append(r"\s+")
-        elif base in _FOLD:
-            parts.append(f"[{_FOLD[base]}{_FOLD[base].upper()}]")
+        elif base.lower() in _FOLD:
+            variants = _FOLD[base.lower()]
+            if any_case:
+                parts.append(f"[{variants}{variants.upper()}]")
+            else:
+                parts.append(f"[{variants.upper() if base.isupper() else variants}]")
+        elif any_case and ch.lower() != ch.upper():
+            parts.append(f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]")
         else:
             parts.append(re.escape(ch))
     return "".join(parts)
 
 
-def _known_pattern(values: Iterable[str]) -> re.Pattern[str] | None:
-    """One alternation of ``values``, longest first, as whole words; None if none."""
-    unique = sorted({v.strip() for v in values if len(v.strip()) >= 2}, key=len, reverse=True)
-    if not unique:
+def _known_pattern(wholes: Iterable[str], words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole values in any case, single words only Capitalised or in CAPITALS (a surname
+    like "Mar" or a brand like "Sol" is also a word: "mar en calma" stays); None if none.
+    """
+    alternatives = {_fuzzy(v, any_case=True): len(v) for v in wholes if len(v.strip()) >= 2}
+    for word in words:
+        for form in (word[:1].upper() + word[1:].lower(), word.upper()):
+            alternatives.setdefault(_fuzzy(form, any_case=False), len(form))
+    if not alternatives:
         return None
-    alternation = "|".join(_fuzzy(v) for v in unique)
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.I)
+    ordered = sorted(alternatives, key=lambda k: alternatives[k], reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(ordered)})(?!\w)")
 
 
-def _name_variants(names: Iterable[str]) -> list[str]:
+def _name_variants(names: Iterable[str]) -> tuple[list[str], list[str]]:
     """Full names, and each significant part of them (a signature says only "María")."""
-    variants: list[str] = []
+    wholes: list[str] = []
+    parts: list[str] = []
     for name in names:
         name = re.sub(r"[\"<>]", " ", name).strip()
         if not name or "@" in name:
             continue
-        variants.append(name)
-        variants.extend(
+        wholes.append(name)
+        parts.extend(
             part for part in name.split() if len(part) >= 3 and part.lower() not in _PARTICLES
         )
-    return variants
+    return wholes, parts
 
 
 def _organisation_variants(organisations: Iterable[str]) -> list[str]:
@@ -190,15 +210,9 @@ def _organisation_variants(organisations: Iterable[str]) -> list[str]:
     return variants
 
 
-def _domain_variants(domains: Iterable[str]) -> list[str]:
-    """The domain, and its first label: customers call "acme.es" by its name, "Acme"."""
-    variants: list[str] = []
-    for domain in domains:
-        variants.append(domain)
-        label = domain.split(".")[0]
-        if len(label) >= 3:
-            variants.append(label)
-    return variants
+def _domain_labels(domains: Iterable[str]) -> list[str]:
+    """The first label of each domain: customers call "acme.es" by its name, "Acme"."""
+    return [label for label in (d.split(".")[0] for d in domains) if len(label) >= 3]
 
 
 def scrub_personal_data(text: str, *, known: KnownPersonalData, language: str = "es") -> str:
@@ -218,11 +232,12 @@ def scrub_personal_data(text: str, *, known: KnownPersonalData, language: str = 
     text = _PHONE_ES.sub(p["phone"], text)
     text = _PHONE_INTL.sub(p["phone"], text)
     organisation = _known_pattern(
-        _organisation_variants(known.organisations) + _domain_variants(known.domains)
+        _organisation_variants(known.organisations) + list(known.domains),
+        _domain_labels(known.domains),
     )
     if organisation is not None:
         text = organisation.sub(p["organisation"], text)
-    names = _known_pattern(_name_variants(known.names))
+    names = _known_pattern(*_name_variants(known.names))
     if names is not None:
         text = names.sub(p["name"], text)
         # "María García" with only parts known (or a name typed in a new order): one placeholder.

@@ -35,6 +35,11 @@ CASES_ES = [
     ("la oficina está en Avda. Diagonal 640, 08017 Barcelona", "Diagonal 640", "[DIRECCIÓN]"),
     ("en avenida de América nº 12 bajo", "América", "[DIRECCIÓN]"),
     ("Plaza Mayor 1", "Mayor 1", "[DIRECCIÓN]"),
+    ("vivo en c/ mayor 5", "mayor 5", "[DIRECCIÓN]"),
+    ("Calle Mayor, 5", "Mayor", "[DIRECCIÓN]"),
+    ("Paseo de la Castellana 259D, planta 12", "Castellana", "[DIRECCIÓN]"),
+    ("Ctra. de Valencia km 7", "Valencia", "[DIRECCIÓN]"),
+    ("Plaza de España 3, 1º dcha, 41013 Sevilla", "Sevilla", "[DIRECCIÓN]"),
     ("Ship it to 221B Baker Street please", "Baker Street", "[DIRECCIÓN]"),
     ("Un saludo, María García López", "García", "[NOMBRE]"),
     ("Gracias, Maria", "Maria", "[NOMBRE]"),
@@ -62,6 +67,13 @@ UNTOUCHED = [
     "Reinicie el router y espere 30 segundos",
     "Versión 5.2.19 del programa, puerto 8080",
     "Marina Grande tiene la calle mojada",  # no known name, no street number
+    "la calle está cortada desde hace 3 días",  # a street word, but no street name
+    "en la plaza hay 3 bancos",
+    "a las 9:30 del 12/03/2026, importe 1.234,56 €",
+    "IP 192.168.1.100, Windows 10, puerto 993",
+    "código 612345678901",  # twelve digits: no Spanish number
+    "la luz de la garcía",  # a surname part in lower case is a word, not the person
+    "el portal de acme",  # the domain's name in lower case is a word too
 ]
 
 
