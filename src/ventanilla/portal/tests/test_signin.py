@@ -241,3 +241,38 @@ def test_the_ticket_page_button_asks_for_a_link_like_the_form(mailbox):
     assert 'value="lucia@cliente.es"' in html
     assert ask_link(Client(), "lucia@cliente.es").status_code == 303
     assert len(signin_mails("lucia@cliente.es")) == 1
+
+
+def test_an_agents_workspace_login_opens_no_portal_session(mailbox, make_agent):
+    make_agent("ana", email="lucia@cliente.es")
+    client = Client()
+    client.login(username="ana", password="secret-pass-123")
+    assert client.get("/p/requests/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_link_used_twice_at_once_opens_one_session(mailbox):
+    """The check and the mark are one UPDATE: of two concurrent redemptions one wins."""
+    import threading
+
+    from django.db import connection
+
+    customer = customer_make("lucia@cliente.es")
+    signin.portal_signin_link_send(customer=customer)
+    token = mailed_token("lucia@cliente.es")
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def redeem() -> None:
+        barrier.wait()
+        try:
+            results.append(signin.portal_signin_link_redeem(token=token))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=redeem) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(result is not None for result in results) == [False, True]
