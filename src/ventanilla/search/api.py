@@ -142,18 +142,22 @@ def _sql(docs: QuerySet[SearchDocument]) -> tuple[str, tuple[object, ...]]:
     return sql, tuple(params)
 
 
-def _url(doc: SearchDocument) -> str:
+def _url(doc: SearchDocument, *, portal: bool) -> str:
     if doc.kind == DocumentKind.TICKET:
         return reverse("workspace:ticket", args=[doc.slug])
-    for name in ("workspace:knowledge-article", "knowledge:article", "portal:kb-article"):
-        try:
-            return reverse(name, args=[doc.slug])
-        except NoReverseMatch:
-            continue
-    return f"/kb/{doc.slug}/"
+    # The knowledge pages live in the UIs above us: found by URL name, never imported.
+    name, arg = (
+        ("portal:knowledge-article", doc.slug)
+        if portal
+        else ("workspace:knowledge-article", doc.knowledge_id)
+    )
+    try:
+        return reverse(name, args=[arg])
+    except NoReverseMatch:
+        return ""
 
 
-def _hits(rows: list[engine.Row], terms: list[Term]) -> list[Hit]:
+def _hits(rows: list[engine.Row], terms: list[Term], *, portal: bool = False) -> list[Hit]:
     docs = SearchDocument.objects.in_bulk([r[0] for r in rows])
     hits = []
     for pk, score, exact in rows:
@@ -168,7 +172,7 @@ def _hits(rows: list[engine.Row], terms: list[Term]) -> list[Hit]:
                 snippet_html=str(snippet(doc.body, terms)),
                 score=round(score, 6),
                 exact=exact,
-                url=_url(doc),
+                url=_url(doc, portal=portal),
             )
         )
     return hits
@@ -223,7 +227,7 @@ def search_public_articles(*, query: str, language: str | None, limit: int = 20)
         docs = docs.filter(language=language)
     terms = query_terms(query, engine.near_words())
     rows, _total = engine.match(terms=terms, scope=_sql(docs), limit=limit)
-    return _hits(rows, terms)
+    return _hits(rows, terms, portal=True)
 
 
 def _or_terms(text: str) -> list[Term]:

@@ -35,5 +35,5 @@ def test_json_search_scoped_by_user(make_ticket, make_agent, teams):
 def test_text_output_and_reindex(make_ticket):
     ticket = make_ticket("VPN", "El cortafuegos bloquea")
     assert ticket.number in _run("cortafuegos")
-    assert "1 document indexed." in _run("reindex")
+    assert "1 documento indexado." in _run("reindex")
     assert ticket.number in _run("cortafuegos")
