@@ -34,7 +34,7 @@ def test_the_acknowledgement_carries_a_link_that_opens_its_ticket(ticket):
     assert ticket.number in body
     assert "La impresora no imprime" in body
     assert "No imprime nada." in body
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "no-store" in response.headers["Cache-Control"]
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
