@@ -124,3 +124,17 @@ def test_a_new_request_needs_a_subject_and_a_message(mailbox):
     client = signed_in_client("lucia@cliente.es")
     assert client.post("/p/requests/new/", {"subject": "", "body": ""}).status_code == 400
     assert not InboundMessage.objects.exists()
+
+
+def test_a_ticket_page_offers_the_link_to_all_my_requests(mailbox):
+    from ventanilla.portal.tests.support import signin_mails
+    from ventanilla.tickets.portal_links import ticket_portal_token
+
+    lucia = customer_make("lucia@cliente.es")
+    ticket = _ticket(mailbox, lucia, "Impresora")
+    page = Client().get(f"/p/t/{ticket_portal_token(ticket)}/")
+    assert page.status_code == 200
+    assert b'action="/p/signin/"' in page.content
+    assert b'value="lucia@cliente.es"' in page.content
+    Client().post("/p/signin/", {"email": "lucia@cliente.es"})
+    assert len(signin_mails("lucia@cliente.es")) == 1
