@@ -115,6 +115,27 @@ def test_the_customer_may_choose_the_other_button_on_the_page(resolved):
     assert SatisfactionRating.objects.get(ticket=resolved).rating == "bad"
 
 
+def test_the_link_in_the_page_never_leaves_the_site_but_its_forms_can_post(resolved):
+    # "same-origin": no Referer (with the token) to other sites; "no-referrer" would make the
+    # browser send "Origin: null" with the form's POST, which the CSRF check refuses
+    # (tests/browser/test_portal_flow.py posts through a real browser).
+    response = Client().get(_mailed_paths(resolved)["good"])
+    assert response["Referrer-Policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in response.content.decode()
+
+
+def test_a_post_from_another_site_is_refused(resolved):
+    client = Client(enforce_csrf_checks=True)
+    path = _mailed_paths(resolved)["good"]
+    client.get(path)
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        path, {"rating": "good", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="https://evil.example"
+    )
+    assert response.status_code == 403
+    _nothing_recorded(resolved)
+
+
 def test_a_post_without_csrf_token_is_refused(resolved):
     client = Client(enforce_csrf_checks=True)
     response = client.post(_mailed_paths(resolved)["good"], {"rating": "good"})
