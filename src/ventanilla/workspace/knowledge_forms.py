@@ -76,3 +76,13 @@ class KnowledgeArticleForm(forms.Form):
             if name.strip():
                 seen.setdefault(name.strip()[:50], None)
         return list(seen)
+
+
+class LinkArticleForm(forms.Form):
+    """Link an existing article to a ticket, by its address (``/kb/<slug>/``) or slug."""
+
+    article = forms.CharField(label=_("Article address"), max_length=300)
+
+    def slug(self) -> str:
+        """The slug out of whatever was pasted: a full URL, ``/kb/<slug>/`` or the slug."""
+        return str(self.cleaned_data["article"]).strip().rstrip("/").rsplit("/", 1)[-1]

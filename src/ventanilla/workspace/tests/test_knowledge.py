@@ -263,3 +263,28 @@ def test_section_reads_in_spanish_and_english(client, people):
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Knowledge" in english
     assert "Versions" in english
+
+
+@pytest.mark.parametrize(
+    "address", ["/kb/vpn-desde-casa/", "https://x.example/kb/vpn-desde-casa", "vpn-desde-casa"]
+)
+def test_link_an_article_to_a_ticket(client, people, teams, make_ticket, address):
+    article = _draft(people["agent"])
+    ticket = make_ticket(team=teams[0])
+    client.force_login(people["agent"])
+    url = reverse("workspace:action", args=[ticket.number, "link-article"])
+    client.post(url, {"article": address})
+    assert [link.article for link in ticket.knowledge_links.all()] == [article]
+    page = client.get(reverse("workspace:ticket", args=[ticket.number])).content.decode()
+    assert reverse("workspace:knowledge-article", args=[article.pk]) in page
+    detail = client.get(reverse("workspace:knowledge-article", args=[article.pk])).content.decode()
+    assert reverse("workspace:ticket", args=[ticket.number]) in detail
+
+
+def test_link_to_an_unknown_address_says_so(client, people, teams, make_ticket):
+    ticket = make_ticket(team=teams[0])
+    client.force_login(people["agent"])
+    url = reverse("workspace:action", args=[ticket.number, "link-article"])
+    response = client.post(url, {"article": "/kb/nada/"}, follow=True)
+    assert "Ningún artículo tiene esa dirección." in response.content.decode()
+    assert not ticket.knowledge_links.exists()

@@ -23,11 +23,13 @@ from django.views.decorators.http import require_POST
 
 from ventanilla.agents.permissions import can_edit_knowledge, can_view_ticket
 from ventanilla.knowledge.models import KnowledgeArticle
-from ventanilla.knowledge.services import knowledge_article_from_ticket
+from ventanilla.knowledge.selectors import knowledge_article_by_slug
+from ventanilla.knowledge.services import knowledge_article_from_ticket, knowledge_article_link
 from ventanilla.tickets import assignment, lifecycle, priority, replies
 from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.states import TicketStateError
 from ventanilla.workspace import forms
+from ventanilla.workspace.knowledge_forms import LinkArticleForm
 from ventanilla.workspace.selectors import ticket_for_user
 from ventanilla.workspace.views.common import agent_required, request_user
 
@@ -66,6 +68,16 @@ def _draft(ticket: Ticket, form: None, request: HttpRequest) -> KnowledgeArticle
     article = knowledge_article_from_ticket(ticket=ticket, author=request_user(request))
     messages.info(request, _("Article drafted: check the placeholders before publishing."))
     return article
+
+
+def _link_article(ticket: Ticket, form: LinkArticleForm, request: HttpRequest) -> Ticket:
+    if not can_edit_knowledge(request.user):
+        raise PermissionDenied
+    article = knowledge_article_by_slug(slug=form.slug(), public_only=False)
+    if article is None:
+        raise ValidationError(_("No article has that address."), code="no-article")
+    knowledge_article_link(article=article, ticket=ticket, author=request_user(request))
+    return ticket
 
 
 def _reply(ticket: Ticket, form: forms.ReplyForm, request: HttpRequest) -> object:
@@ -122,6 +134,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "resolve": Action(forms.ResolveForm, _resolve, _("Resolved; the customer has been told.")),
     "draft-article": Action(None, _draft, _("Draft saved.")),
+    "link-article": Action(LinkArticleForm, _link_article, _("Article linked.")),
     "close": Action(
         None, lambda t, f, r: lifecycle.ticket_close(ticket=t, actor=request_user(r)), _("Closed.")
     ),
