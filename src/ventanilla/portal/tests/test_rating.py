@@ -217,6 +217,13 @@ def test_a_ticket_not_solved_yet_offers_no_form(ticket):
     _nothing_recorded(ticket)
 
 
+def test_the_page_speaks_the_customers_language(resolved):
+    resolved.customer.language = "en"
+    resolved.customer.save(update_fields=["language"])
+    page = Client(HTTP_ACCEPT_LANGUAGE="es").get(_mailed_paths(resolved)["good"]).content.decode()
+    assert "Was this solved well?" in page
+
+
 def test_english_page(resolved):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.cookies["django_language"] = "en"

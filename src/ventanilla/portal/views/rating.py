@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ventanilla.portal.context_processors import mailbox_contact
+from ventanilla.portal.views.common import link_unavailable, use_customer_language
 from ventanilla.tickets.models import Rating, Ticket
 from ventanilla.tickets.portal_links import ticket_for_portal_token
 from ventanilla.tickets.satisfaction import COMMENT_MAX_CHARS, ticket_rate, ticket_rating_state
@@ -59,7 +60,8 @@ def rating_page(request: HttpRequest, token: str, rating: str) -> HttpResponse:
     """GET: the form with ``rating`` chosen (records nothing); POST: record the rating."""
     ticket = ticket_for_portal_token(token)
     if ticket is None or rating not in Rating.values:
-        return render(request, "portal/unavailable.html", status=404)
+        return link_unavailable(request)
+    use_customer_language(request, ticket.customer, ticket.language)
     if request.method != "POST":
         current = ticket_rating_state(ticket=ticket).current
         initial = {"rating": rating, "comment": current.comment if current else ""}
