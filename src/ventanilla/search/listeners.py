@@ -19,6 +19,8 @@ from ventanilla.tickets.signals import ticket_changed
 
 # A ticket saved with only these fields changed keeps the same document (status, SLA...).
 TICKET_TEXT_FIELDS = frozenset({"number", "subject", "customer", "customer_id", "language"})
+# The customer's columns a ticket's document holds.
+CUSTOMER_FIELDS = frozenset({"name", "email", "language"})
 
 
 def _ticket_saved(sender: Any, instance: Ticket, update_fields: Any = None, **kw: Any) -> None:
@@ -45,7 +47,12 @@ def _ticket_tags_changed(sender: Any, instance: Any, action: str, **kw: Any) -> 
             search_index_ticket(ticket_id=pk)
 
 
-def _customer_saved(sender: Any, instance: Customer, **kw: Any) -> None:
+def _customer_saved(
+    sender: Any, instance: Customer, created: bool = False, update_fields: Any = None, **kw: Any
+) -> None:
+    # A new customer has no tickets yet; other columns (flags, portal links) are not indexed.
+    if created or (update_fields is not None and not set(update_fields) & CUSTOMER_FIELDS):
+        return
     for pk in Ticket.objects.filter(customer=instance).values_list("pk", flat=True):
         search_index_ticket(ticket_id=pk)
 

@@ -93,3 +93,11 @@ def test_reindex_is_idempotent_and_repairs(make_ticket, boss):
     search_reindex()
     assert _refs("tunel", boss) == [first.number]
     assert search(query="impresora", user=boss).total == 1
+
+
+def test_customer_renamed_is_found_by_the_new_name(make_ticket, boss):
+    from ventanilla.customers.services import customer_upsert_from_mail
+
+    ticket = make_ticket("VPN", "No conecta")
+    customer_upsert_from_mail(email=ticket.customer.email, name="Begoña Etxeberria")
+    assert _refs("begona", boss) == [ticket.number]
