@@ -165,7 +165,26 @@ ACTIONS = {
         None,
         lambda t, w, u: t.articles.filter(kind="note", author=u).exists(),
     ),
+    "draft-article": (
+        lambda w: {},
+        TicketStatus.RESOLVED,
+        lambda t, w, u: t.knowledge_drafts.filter(author=u).exists(),
+    ),
+    "link-article": (
+        lambda w: {"article": f"/kb/{_knowledge_article(w).slug}/"},
+        None,
+        lambda t, w, u: t.knowledge_links.filter(created_by=u).exists(),
+    ),
 }
+
+
+def _knowledge_article(world):
+    """An article (written by a supervisor) to link the ticket to."""
+    from ventanilla.knowledge.services import knowledge_article_create
+
+    return knowledge_article_create(
+        author=world["people"]["supervisor"], title="VPN", body="x", language="es"
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
