@@ -34,7 +34,7 @@ def ticket_link_token(
     return _signer().sign(value)
 
 
-def ticket_link_verify(token: str, *, max_age: float) -> tuple[int, int, int, int] | None:
+def ticket_link_verify(token: str, *, max_age: int) -> tuple[int, int, int, int] | None:
     """Return ``(ticket_id, customer_id, ticket_gen, customer_gen)``, or None if not valid.
 
     None for a tampered, malformed or expired token alike: the caller must not tell them apart.

@@ -21,12 +21,13 @@ def status_words(status: str) -> tuple[str, str]:
 
 def priority_words(priority: int) -> str:
     """Return the priority in plain words."""
-    return {
+    words: dict[int, str] = {
         Priority.P1: _("critical"),
         Priority.P2: _("high"),
         Priority.P3: _("normal"),
         Priority.P4: _("low"),
-    }.get(priority, _("normal"))
+    }
+    return words.get(priority, _("normal"))
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,13 @@ def ticket_portal_links_revoked_event(*, ticket: Ticket, actor: str) -> TicketEv
     return _event(ticket, "portal-links-revoked", actor)
 
 
+def ticket_customer_portal_links_revoked_event(
+    *, ticket: Ticket, actor: str, customer: str
+) -> TicketEvent:
+    """Record that every portal link of the ticket's customer stopped working."""
+    return _event(ticket, "customer-portal-links-revoked", actor, customer=customer)
+
+
 def ticket_merged_event(
     *, ticket: Ticket, source: str, target: str, moved: dict[str, object], actor: str
 ) -> TicketEvent:

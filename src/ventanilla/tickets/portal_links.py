@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from ventanilla.core.links import ticket_link_token, ticket_link_verify
+from ventanilla.customers.services import customer_portal_links_revoke
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Article, ArticleDirection, ArticleKind, Ticket
 from ventanilla.tickets.selectors import ticket_follow_merges
@@ -45,7 +46,7 @@ def ticket_portal_url(ticket: Ticket) -> str:
 
 def ticket_for_portal_token(token: str) -> Ticket | None:
     """Return the ticket ``token`` opens (merges followed), or None, the same for every failure."""
-    max_age = settings.VENTANILLA_PORTAL_LINK_DAYS * SECONDS_PER_DAY
+    max_age = int(settings.VENTANILLA_PORTAL_LINK_DAYS) * SECONDS_PER_DAY
     verified = ticket_link_verify(token, max_age=max_age)
     # A failed signature still runs the lookup (id 0 matches no row), so the time of the
     # answer does not tell a forged link from a revoked one. Every value stays within its
@@ -104,3 +105,16 @@ def ticket_portal_links_revoke(*, ticket: Ticket, actor: str) -> None:
     )
     ticket.refresh_from_db(fields=["portal_link_generation"])
     events.ticket_portal_links_revoked_event(ticket=ticket, actor=actor)
+
+
+@transaction.atomic
+def ticket_customer_portal_links_revoke(*, ticket: Ticket, actor: str) -> None:
+    """Revoke every portal link of ``ticket``'s customer, to any of his tickets.
+
+    For a mailbox that was read by someone else, or a link forwarded too widely; the
+    audit row goes on the ticket the agent acted from.
+    """
+    customer_portal_links_revoke(customer=ticket.customer)
+    events.ticket_customer_portal_links_revoked_event(
+        ticket=ticket, actor=actor, customer=ticket.customer.email
+    )

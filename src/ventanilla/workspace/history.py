@@ -197,6 +197,10 @@ _SENTENCES: dict[str, Callable[[Data, Facts], str]] = {
     "resolution-mail-queued": lambda d, f: _("Resolution notice sent to the customer"),
     "resolution-mail-suppressed": lambda d, f: _("No resolution notice sent"),
     "rated": _rated,
+    "portal-links-revoked": lambda d, f: _("The customer's links to this ticket were revoked"),
+    "customer-portal-links-revoked": lambda d, f: (
+        _("All portal links of %(email)s were revoked") % {"email": d.get("customer")}
+    ),
     "merged": _merged,
     "tags-set": _tags_set,
     "follow-up": _follow_up,

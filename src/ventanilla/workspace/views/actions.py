@@ -25,7 +25,7 @@ from ventanilla.agents.permissions import can_edit_knowledge, can_view_ticket
 from ventanilla.knowledge.models import KnowledgeArticle
 from ventanilla.knowledge.selectors import knowledge_article_by_slug
 from ventanilla.knowledge.services import knowledge_article_from_ticket, knowledge_article_link
-from ventanilla.tickets import assignment, lifecycle, priority, replies
+from ventanilla.tickets import assignment, lifecycle, portal_links, priority, replies
 from ventanilla.tickets.models import Ticket
 from ventanilla.tickets.states import TicketStateError
 from ventanilla.workspace import forms
@@ -147,6 +147,20 @@ ACTIONS: dict[str, Action] = {
     ),
     "merge": Action(forms.MergeForm, _merge, _("Merged.")),
     "reply": Action(forms.ReplyForm, _reply, _("Reply queued for sending.")),
+    "revoke-links": Action(
+        None,
+        lambda t, f, r: portal_links.ticket_portal_links_revoke(
+            ticket=t, actor=request_user(r).get_username()
+        ),
+        _("The customer's links to this ticket no longer work; his next mail brings a new one."),
+    ),
+    "revoke-customer-links": Action(
+        None,
+        lambda t, f, r: portal_links.ticket_customer_portal_links_revoke(
+            ticket=t, actor=request_user(r).get_username()
+        ),
+        _("None of this customer's portal links work any more; each next mail brings a new one."),
+    ),
     "note": Action(
         forms.NoteForm,
         lambda t, f, r: replies.ticket_note_add(
