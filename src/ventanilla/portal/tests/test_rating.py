@@ -16,7 +16,7 @@ from django.utils import timezone
 from ventanilla.agents.services import agent_create
 from ventanilla.core.links import _base36
 from ventanilla.customers.services import customer_upsert_from_mail
-from ventanilla.mail.models import OutboundKind, OutboundMessage
+from ventanilla.mail.models import MailTemplate, OutboundKind, OutboundMessage
 from ventanilla.tickets.lifecycle import ticket_resolve
 from ventanilla.tickets.models import SatisfactionRating, Ticket, TicketEvent
 from ventanilla.tickets.portal_links import ticket_portal_links_revoke, ticket_portal_token
@@ -76,6 +76,31 @@ def test_the_resolution_notice_offers_good_and_bad(resolved):
     assert "¿Lo hemos resuelto bien?" in text
     paths = _mailed_paths(resolved)
     assert paths["good"] != paths["bad"]
+
+
+def _resolved_with_template(ticket, body: str) -> Ticket:
+    MailTemplate.objects.create(
+        mailbox=ticket.mailbox,
+        kind="resolution",
+        language="es",
+        subject="Resuelto {{ ticket.number }}",
+        body=body,
+    )
+    return ticket_resolve(ticket=ticket, actor=None, note="Hecho.")
+
+
+def test_a_mailbox_template_is_the_admins_wording(ticket):
+    # The admin's own notice is sent as written: the links come only where it places them.
+    resolved = _resolved_with_template(ticket, "Hola, resuelto.\n\n-- \nSoporte Empresa")
+    assert not RATE_RE.findall(_notice_text(resolved))
+
+
+def test_a_mailbox_template_may_place_the_links_itself(ticket):
+    body = "Resuelto. ¿Bien? {{ rating.good }} ¿Mal? {{ rating.bad }}"
+    resolved = _resolved_with_template(ticket, body)
+    text = _notice_text(resolved)
+    assert len(RATE_RE.findall(text)) == 2
+    assert "¿Lo hemos resuelto bien?" not in text
 
 
 def test_a_get_alone_records_nothing(resolved):
