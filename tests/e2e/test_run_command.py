@@ -161,9 +161,13 @@ def test_run_serves_mail_web_and_stops_cleanly(running):
     assert password_file.stat().st_mode & 0o777 == 0o600
     password = password_file.read_text().strip()
     assert f"admin / {password}" in log.read_text()
-    # It lists the five example tickets: number, status, assignee, subject.
+    # It lists the example tickets: number, status, assignee, subject. New ones: the five
+    # examples and the knowledge demo's ticket to help with (its solved ones are resolved).
     examples = re.findall(r"^    SOP-\d{4}-\d{5}  new +(\w+) +\S", log.read_text(), re.MULTILINE)
-    assert sorted(examples) == ["lucia", "lucia", "marta", "marta", "tom"], log.read_text()
+    assert sorted(examples) == ["lucia", "lucia", "marta", "marta", "tom", "tom"], log.read_text()
+    resolved = re.findall(r"^    SOP-\d{4}-\d{5}  resolved +\w+ +\S", log.read_text(), re.MULTILINE)
+    assert len(resolved) == 3, log.read_text()
+    assert re.search(r"^  Search: +http://127\.0\.0\.1:\d+/search/", log.read_text(), re.MULTILINE)
 
     # The one-liner it printed works as printed (a shell, python3 on PATH).
     lines = log.read_text().splitlines()
@@ -258,9 +262,10 @@ def test_demo_creates_the_workspace_once(
     mailbox = Mailbox.objects.get()
     assert mailbox.team is not None
     assert mailbox.team.members.count() == 3
-    # Five example mails, stored once although demo ran twice, none acknowledged.
+    # Nine example mails (five examples, the knowledge demo's three solved tickets and its
+    # ticket to help with), stored once although demo ran twice, none acknowledged.
     tickets = Ticket.objects.all()
-    assert tickets.count() == 5
+    assert tickets.count() == 9
     assert {t.language for t in tickets} == {"es", "en"}
     assert not OutboundMessage.objects.filter(kind="ack").exists()
 

@@ -20,6 +20,7 @@ from ventanilla.agents.services import superuser_create, user_password_set
 from ventanilla.mail.models import Mailbox
 from ventanilla.mail.selectors import mailbox_by_address, mailbox_prefixes
 from ventanilla.mail.services import mailbox_create
+from ventanilla.ops import demo_data
 from ventanilla.ops.demo_data import (
     DemoTicket,
     demo_agents_ensure,
@@ -28,6 +29,7 @@ from ventanilla.ops.demo_data import (
     describe_agents,
     describe_tickets,
 )
+from ventanilla.ops.demo_knowledge import demo_knowledge_ensure, describe_search
 
 ADMIN_USERNAME = "admin"
 DEMO_PREFIX = "SOP"
@@ -106,7 +108,7 @@ def demo_admin(home: Path) -> tuple[str | None, str]:
 
 @transaction.atomic
 def demo_ensure() -> DemoInfo:
-    """Create (if missing) the demo mailbox, the admin, the demo agents and example tickets.
+    """Create (if missing) the demo mailbox, admin, agents, example tickets and knowledge.
 
     The demo agents share the admin's password (one secret to print, none in the repo).
     """
@@ -114,6 +116,9 @@ def demo_ensure() -> DemoInfo:
     password, source = demo_admin(Path(settings.VENTANILLA_HOME))
     demo_agents_ensure(mailbox=mailbox, password=password)
     demo_tickets_ensure(mailbox=mailbox)
+    author = user_by_username(demo_data.AGENTS[0].username)
+    if author is not None:
+        demo_knowledge_ensure(mailbox=mailbox, author=author)
     tickets = tuple(demo_tickets(mailbox=mailbox))
     return DemoInfo(mailbox, ADMIN_USERNAME, password, source, tickets)
 
@@ -128,4 +133,5 @@ def describe(info: DemoInfo) -> list[str]:
         f"Admin login:     {info.admin_username} / {shown}  (password from {info.password_source})",
         *describe_agents(info.admin_password),
         *describe_tickets(info.tickets),
+        *describe_search(info.tickets),
     ]

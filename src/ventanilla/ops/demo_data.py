@@ -96,7 +96,8 @@ EXAMPLES = (
 )
 
 
-def _mail(mailbox: Mailbox, example: tuple[str, str, str, str, int, str], index: int) -> bytes:
+def demo_mail(mailbox: Mailbox, example: tuple[str, str, str, str, int, str], index: int) -> bytes:
+    """The bytes of example mail ``index`` to ``mailbox``, dated from today's midnight."""
     name, address, subject, body, hours_ago, x_priority = example
     # Dates relative to the first run would change the bytes on every run; a fixed offset
     # from midnight today keeps the same bytes all day (dedup) and the demo fresh each day.
@@ -152,7 +153,7 @@ def demo_tickets_ensure(*, mailbox: Mailbox) -> int:
     created = 0
     for index, example in enumerate(EXAMPLES):
         result = ingest_raw(
-            _mail(mailbox, example, index),
+            demo_mail(mailbox, example, index),
             source=DEMO_SOURCE,
             envelope_from=example[1],
             envelope_to=[mailbox.address],

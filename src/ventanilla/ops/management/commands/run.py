@@ -153,6 +153,7 @@ def banner(info: DemoInfo, web: str, smtp: str) -> list[str]:
         "",
         "Ventanilla is running.",
         f"  Workspace:       {url}/  (agents log in here)",
+        f"  Search:          {url}/search/  (or the box at the top of every workspace page)",
         f"  Admin:           {url}/admin/",
         f"  Health:          {url}/healthz",
         f"  SMTP (incoming): {smtp}",
