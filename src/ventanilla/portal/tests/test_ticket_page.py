@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,3 +201,15 @@ def test_the_page_speaks_the_customers_language_unless_he_switches(ticket):
     assert switched.status_code == 302
     assert switched.headers["Location"] == path
     assert "Estamos trabajando en ello" in client.get(path).content.decode()
+
+
+def test_an_agents_reply_carries_the_link_below_the_signature(ticket, ana):
+    ticket_reply(ticket=ticket, author=ana, text="Prueba a reiniciarla.")
+    row = OutboundMessage.objects.get(kind=OutboundKind.REPLY)
+    path = mailed_portal_path(row)
+    assert page(path).status_code == 200
+    body = message_from_bytes(bytes(row.raw), policy=default).get_body(("plain",))
+    assert body is not None
+    text = body.get_content().replace("\r\n", "\n")
+    assert text.index("\n-- \n") < text.index("/p/t/")  # a quoting reply leaves it out
+    assert "Tu solicitud en línea:" in text
