@@ -41,6 +41,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "first-response": {"at": "2026-11-24T10:00:00+00:00", "within_sla": True},
     "sla-warning": {"target": "first_response", "due_at": "2026-11-24T12:00:00+00:00"},
     "sla-breached": {"target": "resolution", "due_at": "2026-11-26T12:00:00+00:00"},
+    "rated": {"rating": "bad", "previous": "good", "has_comment": True},
 }
 
 
