@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from ventanilla.tickets.models import Article, Attachment, Participant, Ticket
+from ventanilla.tickets.models import Article, Attachment, Participant, SatisfactionRating, Ticket
 
 # Tickets per round of prefetch queries: big enough to amortise the queries, small enough
 # that one chunk's articles (with their text and HTML) fit comfortably in memory.
@@ -71,6 +71,7 @@ def _work(ticket: Ticket) -> dict[str, Any]:
         "resolution_note": ticket.resolution_note,
         "follow_up_of": ticket.follow_up_of.number if ticket.follow_up_of else None,
         "merged_into": ticket.merged_into.number if ticket.merged_into else None,
+        "satisfaction": _satisfaction(ticket),
         "sla": {
             "first_response_due_at": _iso(ticket.first_response_due_at),
             "resolution_due_at": _iso(ticket.resolution_due_at),
@@ -79,6 +80,20 @@ def _work(ticket: Ticket) -> dict[str, Any]:
             "closed_at": _iso(ticket.closed_at),
             "breached_at": _iso(ticket.sla_breached_at),
         },
+    }
+
+
+def _satisfaction(ticket: Ticket) -> dict[str, Any] | None:
+    """The customer's rating (``tickets/satisfaction.py``), or None when he gave none."""
+    try:
+        rating = ticket.satisfaction
+    except SatisfactionRating.DoesNotExist:
+        return None
+    return {
+        "rating": rating.rating,
+        "comment": rating.comment,
+        "rated_at": _iso(rating.created_at),
+        "changed_at": _iso(rating.updated_at),
     }
 
 
@@ -111,7 +126,7 @@ def ticket_export_iter(*, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, An
     """Yield every ticket as a dict, oldest received first, fetching ``chunk_size`` at a time."""
     tickets = (
         Ticket.objects.select_related(
-            "customer", "mailbox", "team", "assignee", "follow_up_of", "merged_into"
+            "customer", "mailbox", "team", "assignee", "follow_up_of", "merged_into", "satisfaction"
         )
         .prefetch_related(
             "tags",

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from ventanilla.tickets.export import ticket_export_iter
 from ventanilla.tickets.lifecycle import ticket_reopen, ticket_resolve
 from ventanilla.tickets.models import SatisfactionRating, TicketEvent
 from ventanilla.tickets.satisfaction import (
@@ -119,3 +120,40 @@ def test_rating_urls_carry_the_tickets_portal_token(resolved, settings):
     assert resolved.number not in good  # the token, never the guessable number
     # Building the links records nothing.
     assert not SatisfactionRating.objects.exists()
+
+
+def _export_queries(count: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        items = list(ticket_export_iter())
+    assert len(items) == count
+    return len(queries)
+
+
+def test_the_export_carries_the_rating_for_reports(new_ticket, resolved):
+    ticket_rate(ticket=resolved, rating="bad", comment="Tardó.")
+    unrated = new_ticket()
+    items = {item["number"]: item for item in ticket_export_iter()}
+    row = SatisfactionRating.objects.get(ticket=resolved)
+    assert items[resolved.number]["satisfaction"] == {
+        "rating": "bad",
+        "comment": "Tardó.",
+        "rated_at": row.created_at.isoformat(),
+        "changed_at": row.updated_at.isoformat(),
+    }
+    assert items[unrated.number]["satisfaction"] is None
+
+
+def test_ratings_add_no_query_per_ticket_to_the_export(new_ticket):
+    def rated() -> None:
+        ticket = ticket_resolve(ticket=new_ticket(), actor=None, note="Hecho.")
+        ticket_rate(ticket=ticket, rating="good")
+
+    rated()
+    one = _export_queries(1)
+    rated()
+    rated()
+    new_ticket()
+    assert _export_queries(4) == one
