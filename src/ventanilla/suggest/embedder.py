@@ -32,7 +32,7 @@ class Embedder(Protocol):
 
 
 class UseEmbedder:
-    """Multilingual USE v3 in numpy; one BLAS thread (it shares the worker with the rest)."""
+    """Multilingual USE v3 in numpy, on one BLAS thread (threadpoolctl): it shares the CPU."""
 
     name = "use-m3"
     dimension = 512
