@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -116,12 +116,23 @@ def _ticket_q(filters: SearchFilters, user: AnyUser | None) -> Q:
     return q
 
 
+def _through_ticket(q: Q) -> Q:
+    """The same condition on ``Ticket``, asked of a document through its ``ticket``."""
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    children: list[Any] = list(q.children)
+    moved.children = [
+        _through_ticket(c) if isinstance(c, Q) else (f"ticket__{c[0]}", c[1]) for c in children
+    ]
+    return moved
+
+
 def _scope(user: AnyUser | None, filters: SearchFilters) -> QuerySet[SearchDocument]:
     # ``None`` is the operator at a shell (``ventanilla search`` without ``--user``).
     if user is not None and not is_agent(user):
         return SearchDocument.objects.none()
-    tickets = Ticket.objects.filter(_ticket_q(filters, user)).values("pk")
-    kinds = Q(kind=DocumentKind.TICKET, ticket__in=tickets)
+    # Joined, not a subquery: the backend checks each matching document, never lists all.
+    kinds = Q(kind=DocumentKind.TICKET) & _through_ticket(_ticket_q(filters, user))
     if filters.kind != DocumentKind.TICKET and not filters.ticket_only():
         kinds |= Q(kind=DocumentKind.ARTICLE)
     if filters.kind == DocumentKind.ARTICLE:
@@ -132,14 +143,6 @@ def _scope(user: AnyUser | None, filters: SearchFilters) -> QuerySet[SearchDocum
     if filters.date_to:
         docs = docs.filter(date__lt=_day(filters.date_to + timedelta(days=1)))
     return docs
-
-
-def _sql(docs: QuerySet[SearchDocument]) -> tuple[str, tuple[object, ...]]:
-    try:
-        sql, params = docs.values("pk").query.sql_with_params()
-    except EmptyResultSet:  # nothing may be seen (a user who is no agent)
-        return "SELECT 0 WHERE 1 = 0", ()
-    return sql, tuple(params)
 
 
 def _url(doc: SearchDocument, *, portal: bool) -> str:
@@ -216,7 +219,7 @@ def _search(
     jump = _jump(query, user)
     terms = query_terms(query, engine.near_words())
     scope = _scope(user, filters)
-    rows, total = engine.match(terms=terms, scope=_sql(scope), limit=limit, offset=offset)
+    rows, total = engine.match(terms=terms, scope=scope, limit=limit, offset=offset)
     return SearchResults(hits=_hits(rows, terms), total=total, jump_url=jump)
 
 
@@ -226,7 +229,7 @@ def search_public_articles(*, query: str, language: str | None, limit: int = 20)
     if language:
         docs = docs.filter(language=language)
     terms = query_terms(query, engine.near_words())
-    rows, _total = engine.match(terms=terms, scope=_sql(docs), limit=limit)
+    rows, _total = engine.match(terms=terms, scope=docs, limit=limit)
     return _hits(rows, terms, portal=True)
 
 
@@ -243,15 +246,13 @@ def ticket_candidates(
     user: AnyUser | None = None,
 ) -> list[tuple[int, float]]:
     """Tickets sharing significant words with ``text``: ``(ticket id, score)``, best first."""
-    tickets = Ticket.objects.all()
-    if user is not None:
-        tickets = tickets.filter(ticket_visible_to(user))
+    q = Q() if user is None else ticket_visible_to(user)
     if resolved_only:
-        tickets = tickets.filter(status__in=DONE)
+        q &= Q(status__in=DONE)
     if exclude_id is not None:
-        tickets = tickets.exclude(pk=exclude_id)
-    docs = SearchDocument.objects.filter(kind=DocumentKind.TICKET, ticket__in=tickets.values("pk"))
-    rows, _total = engine.match(terms=_or_terms(text), scope=_sql(docs), any_term=True, limit=limit)
+        q &= ~Q(pk=exclude_id)
+    docs = SearchDocument.objects.filter(Q(kind=DocumentKind.TICKET) & _through_ticket(q))
+    rows, _total = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit)
     ticket_of = dict(docs.filter(pk__in=[r[0] for r in rows]).values_list("pk", "ticket_id"))
     return [(ticket_of[pk] or 0, score) for pk, score, _exact in rows]
 
@@ -271,6 +272,6 @@ def article_candidates(
         docs = docs.filter(public=True)
     if language:
         docs = docs.filter(language=language)
-    rows, _total = engine.match(terms=_or_terms(text), scope=_sql(docs), any_term=True, limit=limit)
+    rows, _total = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit)
     article_of = dict(docs.filter(pk__in=[r[0] for r in rows]).values_list("pk", "knowledge_id"))
     return [(article_of[pk] or 0, score) for pk, score, _exact in rows]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
+from django.db.models import QuerySet
 
 from ventanilla.search import engine_postgres, engine_sqlite
+from ventanilla.search.models import SearchDocument
 from ventanilla.search.terms import NearWords, Term
 
-Scope = tuple[str, tuple[Any, ...]]
+Scope = QuerySet[SearchDocument]
 Row = tuple[int, float, bool]
 
 
@@ -23,7 +23,7 @@ def near_words() -> NearWords:
 def match(
     *, terms: list[Term], scope: Scope, any_term: bool = False, limit: int = 20, offset: int = 0
 ) -> tuple[list[Row], int]:
-    """Documents in ``scope`` (SQL of their ids) matching every term (or any): a page, total."""
+    """Documents of ``scope`` matching every term (or any): a page, total."""
     if not terms:
         return [], 0
     if connection.vendor == "postgresql":

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
+from django.db.models import QuerySet
 
+from ventanilla.search.models import SearchDocument
+from ventanilla.search.sql import scope_sql
 from ventanilla.search.terms import Term
 
-Scope = tuple[str, tuple[Any, ...]]
 Row = tuple[int, float, bool]
 
 
@@ -30,19 +30,22 @@ def _tsquery(terms: list[Term], any_term: bool) -> str:
 
 
 def match(
-    *, terms: list[Term], scope: Scope, any_term: bool, limit: int, offset: int
+    *, terms: list[Term], scope: QuerySet[SearchDocument], any_term: bool, limit: int, offset: int
 ) -> tuple[list[Row], int]:
     """Return one page of ``(document id, score, exact)`` and the total, best first."""
     text = _tsquery(terms, any_term)
     exact = " & ".join(t.typed for t in terms)
-    scope_sql, scope_params = scope
+    compiled = scope_sql(scope)
+    if compiled is None:
+        return [], 0
+    sql_scope, scope_params = compiled
     head = (
         "WITH q AS (SELECT to_tsquery('ventanilla_es', %s) AS es, "
         "to_tsquery('ventanilla_en', %s) AS en, to_tsquery('simple', %s) AS ex) "
     )
     where = (
         "((d.language = 'en' AND d.vec @@ q.en) OR (d.language <> 'en' AND d.vec @@ q.es)) "
-        f"AND d.id IN ({scope_sql})"
+        f"AND d.id IN ({sql_scope})"
     )
     sql = (
         head + "SELECT d.id, ts_rank(d.vec, CASE WHEN d.language = 'en' THEN q.en "  # noqa: S608 - values are parameters

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
+from django.db.models import QuerySet
 
+from ventanilla.search.models import SearchDocument
+from ventanilla.search.sql import scope_sql
 from ventanilla.search.terms import Term
 from ventanilla.search.text import stems
 
-Scope = tuple[str, tuple[Any, ...]]
 Row = tuple[int, float, bool]
 
 
@@ -38,13 +38,16 @@ def near_words(word: str) -> list[str]:
 
 
 def match(
-    *, terms: list[Term], scope: Scope, any_term: bool, limit: int, offset: int
+    *, terms: list[Term], scope: QuerySet[SearchDocument], any_term: bool, limit: int, offset: int
 ) -> tuple[list[Row], int]:
     """Return one page of ``(document id, score, exact)`` and the total, best first."""
     stem_q = (" OR " if any_term else " AND ").join(_stem_group(t) for t in terms)
     exact_q = " AND ".join(_quote(t.typed) for t in terms)
-    scope_sql, scope_params = scope
-    where = f"search_fts_stem MATCH %s AND search_fts_stem.rowid IN ({scope_sql})"
+    compiled = scope_sql(scope, correlate="search_fts_stem.rowid")
+    if compiled is None:
+        return [], 0
+    sql_scope, scope_params = compiled
+    where = f"search_fts_stem MATCH %s AND EXISTS ({sql_scope})"
     sql = (
         "SELECT search_fts_stem.rowid, -bm25(search_fts_stem, 4.0, 1.0) AS score, "  # noqa: S608 - values are parameters
         "search_fts_stem.rowid IN (SELECT rowid FROM search_fts_exact "
