@@ -10,3 +10,7 @@ class PortalConfig(AppConfig):
     name = "ventanilla.portal"
     label = "portal"
     verbose_name = _("Customer portal")
+
+    def ready(self) -> None:
+        """Register the portal's huey task (the sign-in mail)."""
+        from ventanilla.portal import tasks  # noqa: F401

@@ -12,7 +12,6 @@ costs only a mail. "Sign out everywhere" revokes every session of the customer a
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from ventanilla.customers.models import Customer
 from ventanilla.portal.models import PortalSession
-from ventanilla.portal.signin import token_hash
+from ventanilla.portal.tokens import token_hash, token_new
 
 IDLE_LIFETIME = timedelta(hours=8)
 ABSOLUTE_LIFETIME = timedelta(days=7)
@@ -31,7 +30,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 @transaction.atomic
 def portal_session_start(*, customer: Customer) -> tuple[PortalSession, str]:
     """Open a session for ``customer``; return it and the token for the cookie."""
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     session = PortalSession.objects.create(
         customer=customer, token_hash=token_hash(token), last_seen_at=timezone.now()
     )

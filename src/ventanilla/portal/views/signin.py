@@ -1,7 +1,8 @@
 """Signing in to "all my requests": ask for a link, open it, sign out (here or everywhere).
 
 Asking answers the same whatever the address: a redirect to the same page, no body, no
-cookie, whether we know the address or not (the mail, if any, leaves through the outbox).
+cookie, whether we know the address or not (a task looks the address up afterwards, and the
+mail, if any, leaves through the outbox).
 Only a rate limit answers otherwise, and it counts unknown addresses too. Opening a link is
 two steps: the GET shows a button, the POST signs in, because mail scanners and link
 previews fetch links by GET and would otherwise spend the single use.
@@ -13,6 +14,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,11 +24,11 @@ from ventanilla.portal.sessions import (
     portal_session_start,
     portal_sessions_end_all,
 )
-from ventanilla.portal.signin import (
+from ventanilla.portal.signin import portal_signin_request
+from ventanilla.portal.signin_links import (
     LINK_LIFETIME,
     portal_signin_link_redeem,
     portal_signin_link_valid,
-    portal_signin_request,
 )
 from ventanilla.portal.views.customer import (
     portal_session,
@@ -52,7 +54,11 @@ def signin(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("portal:requests"))
     form = SigninForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        outcome = portal_signin_request(email=form.cleaned_data["email"], ip=client_ip(request))
+        outcome = portal_signin_request(
+            email=form.cleaned_data["email"],
+            ip=client_ip(request),
+            language=translation.get_language() or "",
+        )
         if outcome.limited:
             return render(request, "portal/signin_limited.html", status=429)
         return HttpResponseRedirect(reverse("portal:signin-sent"), status=303)
