@@ -133,23 +133,34 @@ def measure(ids: list[int]) -> dict[str, dict[str, float]]:
     """p50/p95 milliseconds of ``suggestions_for_ticket`` per kind of user."""
     from django.contrib.auth import get_user_model
 
+    from ventanilla.search.api import article_candidates, ticket_candidates
     from ventanilla.suggest.embedder import get_embedder
     from ventanilla.suggest.selectors import suggestions_for_ticket
+    from ventanilla.suggest.texts import ticket_problem
     from ventanilla.tickets.models import Ticket
 
     get_embedder().embed(["warm up"])
     users = get_user_model().objects.in_bulk(ids[:2])
     result = {}
     for label, user in (("supervisor", users[ids[0]]), ("agent", users[ids[1]])):
-        times = []
+        times, fulltext = [], []
         for ticket in Ticket.objects.filter(pk__in=ids[2:]):
             started = time.perf_counter()
             suggestions_for_ticket(ticket=ticket, user=user)
             times.append((time.perf_counter() - started) * 1000)
+            # The full-text share alone (the search app's two calls, same arguments).
+            text = ticket_problem(ticket)
+            started = time.perf_counter()
+            article_candidates(text=text, limit=50)
+            ticket_candidates(text=text, limit=50, exclude_id=ticket.pk, user=user)
+            fulltext.append((time.perf_counter() - started) * 1000)
         times.sort()
+        fulltext.sort()
         result[label] = {
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+            "fulltext_p50_ms": round(statistics.median(fulltext), 1),
+            "fulltext_p95_ms": round(fulltext[int(len(fulltext) * 0.95) - 1], 1),
             "n": len(times),
         }
     return result
