@@ -142,6 +142,10 @@ def bulk_reindex(progress: Any = print) -> int:
             )
             progress(f"  {written} documents written")
         written += documents.load(connection, rows(_knowledge_docs(cursor)))
+        if rebuild:
+            # The COPY left deferred foreign-key checks pending, and PostgreSQL builds no
+            # index on a table with pending trigger events: run the checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for definition in rebuild:
             cursor.execute(definition)
         SearchWord.objects.bulk_create(
