@@ -172,14 +172,14 @@ VENTANILLA_MAX_ATTEMPTS = 3
 # a new ticket linked to the old one.
 VENTANILLA_AUTO_CLOSE_DAYS = int(config.env("VENTANILLA_AUTO_CLOSE_DAYS", "7"))
 VENTANILLA_REOPEN_DAYS = int(config.env("VENTANILLA_REOPEN_DAYS", "14"))
-# A customer may change his satisfaction rating for this many days after first giving it
-# (as long as his reply would still reopen the ticket); then it is fixed for reports.
-VENTANILLA_RATING_DAYS = int(config.env("VENTANILLA_RATING_DAYS", "14"))
 # Personal portal links in mail to a customer expire this many days after the mail: enough
 # for the resolution notice's link to outlive auto-close plus the reopen window (7 + 14),
 # short enough that a forwarded or leaked mail stops opening the ticket within a month.
 # Every mail carries a fresh link, so a live conversation never meets the limit.
 VENTANILLA_PORTAL_LINK_DAYS = int(config.env("VENTANILLA_PORTAL_LINK_DAYS", "30"))
+# A customer may change his satisfaction rating for this many days after first giving it
+# (as long as his reply would still reopen the ticket); then it is fixed for reports.
+VENTANILLA_RATING_DAYS = int(config.env("VENTANILLA_RATING_DAYS", "14"))
 # The sweep retries ``received`` rows older than this: long enough for the task queued on
 # commit to run first (a smaller value only means an earlier, harmless retry).
 VENTANILLA_SWEEP_AGE_SECONDS = int(config.env("VENTANILLA_SWEEP_AGE_SECONDS", "60"))
