@@ -1,8 +1,8 @@
 """Receivers that schedule embeddings once the writing transaction has committed.
 
-Never on the intake path: a save only records the id in a per-transaction set; one
-``on_commit`` callback per transaction enqueues one task per kind with all of them, so a
-10,000-message import queues batches, not 10,000 tasks, and a rollback queues nothing.
+Never on the intake path: only solved tickets and knowledge articles are embedded. A save
+only records the id in a per-transaction set; one ``on_commit`` callback per transaction
+enqueues one task per kind with all of them, and a rollback queues nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.dispatch import receiver
 
 from ventanilla.knowledge.models import KnowledgeArticle
 from ventanilla.suggest.models import EmbeddingKind
-from ventanilla.tickets.models import Article, ArticleDirection, Ticket
+from ventanilla.tickets.models import Ticket
 
 _local = threading.local()
 
@@ -49,17 +49,12 @@ def schedule(kind: str, object_id: int) -> None:
     pending[kind].add(object_id)
 
 
-@receiver(post_save, sender=Article, dispatch_uid="suggest_article_saved")
-def _article_saved(sender: Any, instance: Article, created: bool, **kwargs: Any) -> None:
-    # Only the first customer words and the resolution note are embedded: later articles
-    # matter only while the ticket has none.
-    if created and instance.direction == ArticleDirection.IN:
-        schedule(EmbeddingKind.TICKET, instance.ticket_id)
-
-
 @receiver(post_save, sender=Ticket, dispatch_uid="suggest_ticket_saved")
 def _ticket_saved(sender: Any, instance: Ticket, **kwargs: Any) -> None:
-    if instance.resolution_note or kwargs.get("created"):
+    # Only solved tickets are ever suggested (with their resolution note); the ticket being
+    # worked on is embedded on the fly as the query. So nothing is queued while mail comes
+    # in: an import or a burst of new tickets adds no task to the worker's queue.
+    if instance.resolution_note:
         schedule(EmbeddingKind.TICKET, instance.pk)
 
 

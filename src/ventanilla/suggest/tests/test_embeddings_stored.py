@@ -39,7 +39,7 @@ def test_rollback_queues_nothing_and_the_next_commit_still_does(
         except RuntimeError:
             pass
     assert callbacks == []
-    ticket = make_ticket("Pedido sin entregar", "Hace dos semanas que lo pedí")
+    ticket = make_ticket("Pedido sin entregar", "Hace dos semanas que lo pedí", note="Reenviado")
     assert _vector(EmbeddingKind.TICKET, ticket.pk).shape == (get_embedder().dimension,)
 
 
