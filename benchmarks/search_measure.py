@@ -35,7 +35,8 @@ def _search_relations() -> list[str]:
 
 
 def index_size() -> dict[str, Any]:
-    """Bytes of the search index: its own tables and the full-text indexes on other tables."""
+    """Bytes of the search index: its own tables (with their indexes, counted once) and the
+    full-text indexes on other tables."""
     from django.conf import settings
     from django.db import connection
 
@@ -46,8 +47,10 @@ def index_size() -> dict[str, Any]:
                 "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND "
                 "(c.relname = ANY(%s) OR (c.relkind = 'i' AND c.relam IN "
-                "(SELECT oid FROM pg_am WHERE amname IN ('gin', 'gist')))) ",
-                [tables],
+                "(SELECT oid FROM pg_am WHERE amname IN ('gin', 'gist')) AND c.oid NOT IN "
+                "(SELECT indexrelid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                "WHERE t.relname = ANY(%s))))",
+                [tables, tables],
             )
             parts = dict(cursor.fetchall())
             cursor.execute("SELECT pg_database_size(current_database())")
