@@ -100,18 +100,26 @@ def suggestions_for_ticket(*, ticket: Ticket, user: AnyUser) -> Suggestions:
     embedder = get_embedder()
     query = embedder.embed([text])[0]
     query_words = significant_words(text)
+    return Suggestions(
+        articles=_suggested_articles(text, query, query_words, embedder.name),
+        tickets=_similar_tickets(ticket, user, text, query, query_words, embedder.name),
+    )
 
+
+def _suggested_articles(
+    text: str, query: np.ndarray, query_words: list[str], model: str
+) -> list[SuggestedArticle]:
     published = list(
         KnowledgeArticle.objects.filter(status=ArticleStatus.PUBLISHED).values_list("pk", flat=True)
     )
-    ids, matrix = _vectors(EmbeddingKind.ARTICLE, published, embedder.name)
+    ids, matrix = _vectors(EmbeddingKind.ARTICLE, published, model)
     ranked = hybrid_rank(
         text_hits=article_candidates(text=text, limit=CANDIDATES),
         similarities=nearest(query=query, ids=ids, matrix=matrix, limit=NEIGHBOURS),
         limit=SHOWN,
     )
     by_id = KnowledgeArticle.objects.in_bulk([r.object_id for r in ranked])
-    articles = [
+    return [
         SuggestedArticle(
             by_id[r.object_id], _why(r, query_words, knowledge_text(by_id[r.object_id]))
         )
@@ -119,13 +127,22 @@ def suggestions_for_ticket(*, ticket: Ticket, user: AnyUser) -> Suggestions:
         if r.object_id in by_id
     ]
 
+
+def _similar_tickets(
+    ticket: Ticket,
+    user: AnyUser,
+    text: str,
+    query: np.ndarray,
+    query_words: list[str],
+    model: str,
+) -> list[SimilarTicket]:
     solved = list(
         Ticket.objects.filter(ticket_visible_to(user), status__in=DONE)
         .exclude(pk=ticket.pk)
         .order_by("-pk")
         .values_list("pk", flat=True)[:MAX_TICKET_VECTORS]
     )
-    ids, matrix = _vectors(EmbeddingKind.TICKET, solved, embedder.name)
+    ids, matrix = _vectors(EmbeddingKind.TICKET, solved, model)
     ranked = hybrid_rank(
         text_hits=ticket_candidates(
             text=text, limit=CANDIDATES, resolved_only=True, exclude_id=ticket.pk, user=user
@@ -134,7 +151,7 @@ def suggestions_for_ticket(*, ticket: Ticket, user: AnyUser) -> Suggestions:
         limit=SHOWN,
     )
     visible = Ticket.objects.filter(ticket_visible_to(user)).in_bulk([r.object_id for r in ranked])
-    tickets = [
+    return [
         SimilarTicket(
             visible[r.object_id],
             visible[r.object_id].resolution_note,
@@ -143,7 +160,6 @@ def suggestions_for_ticket(*, ticket: Ticket, user: AnyUser) -> Suggestions:
         for r in ranked
         if r.object_id in visible
     ]
-    return Suggestions(articles=articles, tickets=tickets)
 
 
 DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
