@@ -123,7 +123,8 @@ def reply_portal_line(*, about: TicketFacts) -> str:
         customer_language=about.customer_language, detected=about.language, mailbox=about.mailbox
     )
     with translation.override(language):
-        return f"{_('Your request online:')} {about.portal_url}"
+        label = _("Your request online:")  # outside the f-string, where makemessages sees it
+        return f"{label} {about.portal_url}"
 
 
 def reply_draft(

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         for account in report.imap:
             state = _("failures: %(n)d") % {"n": account.failures} if account.failures else "ok"
             last = account.last_success_at or _("never")
-            rows.append((f"IMAP {account.name}", f"{state}; {_('last success')}: {last}"))
+            success = _("last success")  # outside the f-string, where makemessages sees it
+            rows.append((f"IMAP {account.name}", f"{state}; {success}: {last}"))
         width = max(len(label) for label, _value in rows)
         for label, value in rows:
             self.stdout.write(f"{label.ljust(width)}  {value}")
