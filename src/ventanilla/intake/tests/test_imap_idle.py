@@ -15,21 +15,6 @@ from ventanilla.tickets.models import Ticket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def account(mailbox, dovecot, imap_user):
-    account = ImapAccount(
-        mailbox=mailbox,
-        name="idle",
-        host=dovecot.host,
-        port=dovecot.imap_port,
-        security="none",
-        username=imap_user.address,
-    )
-    account.password = imap_user.password  # stored encrypted
-    account.save()
-    return account
-
-
 def _wait(predicate, timeout=10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

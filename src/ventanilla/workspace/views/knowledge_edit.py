@@ -106,25 +106,26 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workspace:knowledge-article", pk=article.pk)
 
 
+def _change_publication(request: HttpRequest, pk: int, *, publish: bool) -> HttpResponse:
+    """Publish or unpublish an article; only supervisors and admins may."""
+    article = article_or_404(pk)
+    if not can_publish_knowledge(request.user):
+        raise PermissionDenied
+    service = knowledge_article_publish if publish else knowledge_article_unpublish
+    service(article=article, author=request_user(request))
+    messages.success(request, _("Published.") if publish else _("Back to draft."))
+    return redirect("workspace:knowledge-article", pk=article.pk)
+
+
 @require_POST
 @agent_required
 def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish (supervisors and admins): its address is fixed from the first publication."""
-    article = article_or_404(pk)
-    if not can_publish_knowledge(request.user):
-        raise PermissionDenied
-    knowledge_article_publish(article=article, author=request_user(request))
-    messages.success(request, _("Published."))
-    return redirect("workspace:knowledge-article", pk=article.pk)
+    return _change_publication(request, pk, publish=True)
 
 
 @require_POST
 @agent_required
 def article_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     """Back to draft (supervisors and admins); the address stays the same."""
-    article = article_or_404(pk)
-    if not can_publish_knowledge(request.user):
-        raise PermissionDenied
-    knowledge_article_unpublish(article=article, author=request_user(request))
-    messages.success(request, _("Back to draft."))
-    return redirect("workspace:knowledge-article", pk=article.pk)
+    return _change_publication(request, pk, publish=False)
