@@ -44,7 +44,11 @@ INSTALLED_APPS = [
     "ventanilla.search",
     "ventanilla.suggest",
     "ventanilla.workspace",
+    "ventanilla.webhooks",
+    "ventanilla.reports",
+    "ventanilla.privacy",
     "ventanilla.portal",
+    "ventanilla.api",
     "ventanilla.ops",
 ]
 

@@ -15,5 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ventanilla.intake.urls")),
     path("p/", include("ventanilla.portal.urls")),
+    path("api/v1/", include("ventanilla.api.urls")),
+    path("reports/", include("ventanilla.reports.urls")),
     path("", include("ventanilla.workspace.urls")),
 ]

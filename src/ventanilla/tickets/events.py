@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ventanilla.tickets.models import Article, Ticket, TicketEvent
+from ventanilla.tickets.signals import events_recorded
 
 
 def _event(ticket: Ticket, event: str, actor: str = "system", **data: object) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
+    row = TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
+    events_recorded.send(sender=TicketEvent, events=[row])
+    return row
 
 
 def ticket_created_event(*, ticket: Ticket, inbound_id: int | None) -> TicketEvent:

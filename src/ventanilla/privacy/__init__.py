@@ -1,0 +1,1 @@
+"""Data rights: export and erasure of a customer's data, and the retention policy."""

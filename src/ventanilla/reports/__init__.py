@@ -1,0 +1,1 @@
+"""Reports for supervisors: rollups kept as tickets change, charts, CSV."""
