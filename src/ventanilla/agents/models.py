@@ -124,3 +124,7 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip} {self.at}"
+
+
+# Registered with the app here, defined in their own module.
+from ventanilla.agents.tokens import ApiToken, ApiTokenScope  # noqa: E402, F401
