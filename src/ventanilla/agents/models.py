@@ -127,4 +127,5 @@ class LoginAttempt(models.Model):
 
 
 # Registered with the app here, defined in their own module.
+from ventanilla.agents.audit_log import SensitiveAction, SensitiveKind  # noqa: E402, F401
 from ventanilla.agents.tokens import ApiToken, ApiTokenScope  # noqa: E402, F401
