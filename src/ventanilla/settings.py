@@ -148,6 +148,9 @@ VENTANILLA_BLOB_DIR = VENTANILLA_HOME / "blobs"
 VENTANILLA_SUPPORT_ADDRESS = config.env("VENTANILLA_SUPPORT_ADDRESS", "soporte@empresa.es")
 VENTANILLA_SMTP_LISTEN = config.env("VENTANILLA_SMTP_LISTEN", "127.0.0.1:2525")
 VENTANILLA_WEB_LISTEN = config.env("VENTANILLA_WEB_LISTEN", "127.0.0.1:8000")
+# What ``ventanilla run`` starts on this host (``ops/roles.py``): a comma list of web, intake,
+# worker. ``run --role`` overrides it and passes its choice on to its children.
+VENTANILLA_ROLES = config.env("VENTANILLA_ROLES", "web,intake,worker")
 # Absolute links in mail to agents (notifications): where the workspace is reached.
 VENTANILLA_BASE_URL = config.env("VENTANILLA_BASE_URL", "http://127.0.0.1:8000")
 # LMTP listener for delivery from Postfix/Dovecot (RFC 2033); empty: not started.
