@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After auth: a logged-in agent's profile language wins over the browser's.
     "ventanilla.workspace.middleware.AgentLanguageMiddleware",
+    # After auth: the signed-in user is the author of what the sensitive-action log records.
+    "ventanilla.agents.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -187,6 +189,12 @@ VENTANILLA_PORTAL_LINK_DAYS = int(config.env("VENTANILLA_PORTAL_LINK_DAYS", "30"
 # A customer may change his satisfaction rating for this many days after first giving it
 # (as long as his reply would still reopen the ticket); then it is fixed for reports.
 VENTANILLA_RATING_DAYS = int(config.env("VENTANILLA_RATING_DAYS", "14"))
+# Report rollups kept in the transaction of every audit row (``reports/listeners.py``); off
+# only to measure what they cost (``benchmarks/reports.py``), then ``reports rebuild``.
+VENTANILLA_REPORTS_ROLLUPS = config.env_bool("VENTANILLA_REPORTS_ROLLUPS", default=True)
+# Webhooks may reach loopback, private and link-local addresses for every subscription (a
+# closed network); otherwise only those an admin allowed one by one (``webhooks/targets.py``).
+VENTANILLA_WEBHOOK_ALLOW_PRIVATE = config.env_bool("VENTANILLA_WEBHOOK_ALLOW_PRIVATE")
 # The sweep retries ``received`` rows older than this: long enough for the task queued on
 # commit to run first (a smaller value only means an earlier, harmless retry).
 VENTANILLA_SWEEP_AGE_SECONDS = int(config.env("VENTANILLA_SWEEP_AGE_SECONDS", "60"))
