@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ventanilla.portal",
     "ventanilla.api",
     "ventanilla.ops",
+    # django-ninja: Swagger UI from our static files (no CDN), for /api/v1/docs.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "ventanilla.agents.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # /api/ only: rate limits per address and token, then Idempotency-Key on POST.
+    "ventanilla.api.middleware.ApiEdgeMiddleware",
 ]
 
 ROOT_URLCONF = "ventanilla.urls"
@@ -189,6 +193,10 @@ VENTANILLA_PORTAL_LINK_DAYS = int(config.env("VENTANILLA_PORTAL_LINK_DAYS", "30"
 # A customer may change his satisfaction rating for this many days after first giving it
 # (as long as his reply would still reopen the ticket); then it is fixed for reports.
 VENTANILLA_RATING_DAYS = int(config.env("VENTANILLA_RATING_DAYS", "14"))
+# REST API: requests per minute per client address and per token (or agent session), shared
+# by every web process through the database.
+VENTANILLA_API_RATE_PER_IP = int(config.env("VENTANILLA_API_RATE_PER_IP", "600"))
+VENTANILLA_API_RATE_PER_TOKEN = int(config.env("VENTANILLA_API_RATE_PER_TOKEN", "300"))
 # Report rollups kept in the transaction of every audit row (``reports/listeners.py``); off
 # only to measure what they cost (``benchmarks/reports.py``), then ``reports rebuild``.
 VENTANILLA_REPORTS_ROLLUPS = config.env_bool("VENTANILLA_REPORTS_ROLLUPS", default=True)

@@ -1,5 +1,7 @@
-"""URL map of the api app."""
+"""URL map of the api app: the v1 API (its endpoints, ``openapi.json`` and ``docs``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ventanilla.api.main import api
+
+urlpatterns: list[URLPattern | URLResolver] = [path("", api.urls)]
