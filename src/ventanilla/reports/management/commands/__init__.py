@@ -1,0 +1,1 @@
+"""The ``ventanilla reports`` command."""
