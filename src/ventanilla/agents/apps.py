@@ -9,3 +9,9 @@ class AgentsConfig(AppConfig):
 
     name = "ventanilla.agents"
     verbose_name = _("Agents and teams")
+
+    def ready(self) -> None:
+        """Connect the sensitive-action log's receivers (sign-ins, role changes)."""
+        from ventanilla.agents import audit_signals
+
+        audit_signals.connect()
