@@ -1,0 +1,1 @@
+"""Tests of the webhooks: outbox, signatures, order, retries, SSRF, services and admin."""
