@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -99,48 +100,62 @@ def _django_messages(exc: DjangoValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 
 
+def _on_api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+    return problem_response(request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers)
+
+
+def _on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = _validation_errors(exc)
+    return problem_response(
+        request, 422, "The request is not valid.", kind="validation", errors=errors
+    )
+
+
+def _on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = "A valid bearer token or a signed-in agent session is required."
+    headers = {"WWW-Authenticate": 'Bearer realm="ventanilla"'}
+    return problem_response(request, 401, detail, headers=headers)
+
+
+def _on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(request, exc.status_code, str(exc))
+
+
+def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(request, 404, "No such resource, or not visible to you.")
+
+
+def _on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(request, 403, str(exc) or "You may not do this.")
+
+
+def _on_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return problem_response(request, 422, _django_messages(exc), kind="rejected")
+
+
+def _on_state(request: HttpRequest, exc: TicketStateError) -> HttpResponse:
+    return problem_response(request, 409, str(exc), kind="ticket-state")
+
+
+def _on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.error("API error on %s", request.path, exc_info=exc)
+    return problem_response(request, 500, "Internal error; it has been logged.")
+
+
 def problems_install(api: NinjaAPI) -> None:
     """Make every error of ``api`` a problem response."""
-
-    def on_api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
-        return problem_response(request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers)
-
-    def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = _validation_errors(exc)
-        return problem_response(
-            request, 422, "The request is not valid.", kind="validation", errors=errors
-        )
-
-    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        detail = "A valid bearer token or a signed-in agent session is required."
-        headers = {"WWW-Authenticate": 'Bearer realm="ventanilla"'}
-        return problem_response(request, 401, detail, headers=headers)
-
-    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem_response(request, exc.status_code, str(exc))
-
-    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return problem_response(request, 404, "No such resource, or not visible to you.")
-
-    def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return problem_response(request, 403, str(exc) or "You may not do this.")
-
-    def on_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        return problem_response(request, 422, _django_messages(exc), kind="rejected")
-
-    def on_state(request: HttpRequest, exc: TicketStateError) -> HttpResponse:
-        return problem_response(request, 409, str(exc), kind="ticket-state")
-
-    def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-        log.error("API error on %s", request.path, exc_info=exc)
-        return problem_response(request, 500, "Internal error; it has been logged.")
-
-    api.add_exception_handler(ApiProblem, on_api_problem)
-    api.add_exception_handler(NinjaValidationError, on_validation)
-    api.add_exception_handler(AuthenticationError, on_auth)
-    api.add_exception_handler(HttpError, on_http)
-    api.add_exception_handler(Http404, on_404)
-    api.add_exception_handler(PermissionDenied, on_denied)
-    api.add_exception_handler(DjangoValidationError, on_invalid)
-    api.add_exception_handler(TicketStateError, on_state)
-    api.add_exception_handler(Exception, on_error)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (ApiProblem, _on_api_problem),
+        (NinjaValidationError, _on_validation),
+        (AuthenticationError, _on_auth),
+        (HttpError, _on_http),
+        (Http404, _on_404),
+        (PermissionDenied, _on_denied),
+        (DjangoValidationError, _on_invalid),
+        (TicketStateError, _on_state),
+        (Exception, _on_error),
+    ]
+    for exc_class, handler in handlers:
+        # ninja types the handler's argument as "the exception or its class"; ours get the
+        # instance, as ninja calls them.
+        api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]

@@ -12,8 +12,8 @@ import base64
 
 import pytest
 
-from ventanilla.tickets.models import Attachment
 from ventanilla.tickets.blobs import blob_put
+from ventanilla.tickets.models import Attachment
 
 CALLERS = ["anonymous", "other", "agent", "supervisor", "admin", "readonly", "revoked", "expired"]
 
@@ -168,7 +168,8 @@ def test_other_team_list_hides_the_ticket(make_ticket, teams, tokens, api_client
     mine = api_client(tokens["agent"]).get("/api/v1/tickets").json()
     theirs = api_client(tokens["other"]).get("/api/v1/tickets").json()
     assert [t["number"] for t in mine["items"]] == [ticket.number]
-    assert theirs["items"] == [] and theirs["total"] == 0
+    assert theirs["items"] == []
+    assert theirs["total"] == 0
 
 
 def test_session_needs_csrf_for_writes(make_ticket, teams, people):
