@@ -105,3 +105,13 @@ def can_edit_knowledge(user: AnyUser, article: KnowledgeArticle | None = None) -
     if article is None or article.status != "published":
         return True
     return can_publish_knowledge(user)
+
+
+def can_view_reports(user: AnyUser) -> bool:
+    """Supervisors and admins read the team's reports (every mailbox, team and agent)."""
+    return is_agent(user) and can_manage(user)
+
+
+def can_view_own_figures(user: AnyUser) -> bool:
+    """Every agent reads his own figures: the same report, limited to his tickets."""
+    return is_agent(user)
