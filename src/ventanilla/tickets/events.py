@@ -227,3 +227,8 @@ def ticket_sla_breached_event(
 ) -> TicketEvent:
     """Record that a target (first_response / resolution) was missed."""
     return _event(ticket, "sla-breached", target=target, due_at=_iso(due_at), minutes=minutes)
+
+
+def ticket_customer_erased_event(*, ticket: Ticket, actor: str) -> TicketEvent:
+    """Record that the customer's personal data on this ticket was erased (figures kept)."""
+    return _event(ticket, "customer-erased", actor)
