@@ -3,7 +3,9 @@
 Selector-style: reads only. Tickets are fetched in chunks with their customer, participants,
 articles and attachments prefetched (a fixed number of queries per chunk, not per ticket),
 and the JSON array is written one ticket at a time, so memory does not grow with the
-number of tickets. The shape is documented in ``docs/export-json.md``.
+number of tickets. Each ticket carries its full record: the audit events, and every mail in
+and out with its delivery state (the raw bytes are not included). The shape is documented
+in ``docs/export-json.md``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from ventanilla.tickets.models import Article, Attachment, Participant, SatisfactionRating, Ticket
+from ventanilla.mail.models import InboundMessage, OutboundMessage
+from ventanilla.tickets.models import (
+    Article,
+    Attachment,
+    Participant,
+    SatisfactionRating,
+    Ticket,
+    TicketEvent,
+)
 
 # Tickets per round of prefetch queries: big enough to amortise the queries, small enough
 # that one chunk's articles (with their text and HTML) fit comfortably in memory.
@@ -97,6 +107,45 @@ def _satisfaction(ticket: Ticket) -> dict[str, Any] | None:
     }
 
 
+def _record(ticket: Ticket) -> dict[str, Any]:
+    """The full record: every audit row, every mail in and out with its delivery state."""
+    return {
+        "events": [
+            {"at": _iso(e.created_at), "kind": e.kind, "actor": e.actor, "data": e.data}
+            for e in ticket.events.all()
+        ],
+        "mail_in": [
+            {
+                "id": m.pk,
+                "message_id": m.message_id,
+                "sender": m.sender,
+                "subject": m.subject,
+                "source": m.source,
+                "state": m.state,
+                "size": m.size,
+                "received_at": _iso(m.received_at),
+                "processed_at": _iso(m.processed_at),
+            }
+            for m in ticket.inbound.all()
+        ],
+        "mail_out": [
+            {
+                "id": m.pk,
+                "kind": m.kind,
+                "message_id": m.message_id,
+                "recipients": list(m.recipients or []),
+                "subject": m.subject,
+                "state": m.state,
+                "attempts": m.attempts,
+                "last_error": m.last_error,
+                "created_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in ticket.outbound.all()
+        ],
+    }
+
+
 def ticket_export_dict(ticket: Ticket) -> dict[str, Any]:
     """Return one ticket as a JSON-ready dict (uses prefetched relations when present)."""
     customer = ticket.customer
@@ -119,11 +168,14 @@ def ticket_export_dict(ticket: Ticket) -> dict[str, Any]:
             {"email": p.email, "name": p.name, "role": p.role} for p in ticket.participants.all()
         ],
         "articles": [_article(a) for a in ticket.articles.all()],
+        **_record(ticket),
     }
 
 
-def ticket_export_iter(*, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
-    """Yield every ticket as a dict, oldest received first, fetching ``chunk_size`` at a time."""
+def ticket_export_iter(
+    *, chunk_size: int = CHUNK_SIZE, customer_id: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield every ticket (or one customer's) as a dict, oldest first, ``chunk_size`` a time."""
     tickets = (
         Ticket.objects.select_related(
             "customer", "mailbox", "team", "assignee", "follow_up_of", "merged_into", "satisfaction"
@@ -139,9 +191,15 @@ def ticket_export_iter(*, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, An
                     Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
                 ),
             ),
+            Prefetch("events", queryset=TicketEvent.objects.order_by("created_at", "pk")),
+            # The raw bytes stay in the database: the record lists the mail, not its source.
+            Prefetch("inbound", queryset=InboundMessage.objects.defer("raw").order_by("pk")),
+            Prefetch("outbound", queryset=OutboundMessage.objects.defer("raw").order_by("pk")),
         )
         .order_by("received_at", "pk")
     )
+    if customer_id is not None:
+        tickets = tickets.filter(customer_id=customer_id)
     # iterator(chunk_size) keeps prefetching per chunk (Django >= 4.1) without caching
     # the whole result set in the queryset.
     for ticket in tickets.iterator(chunk_size=chunk_size):

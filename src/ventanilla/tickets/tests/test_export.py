@@ -132,8 +132,30 @@ def test_export_queries_do_not_grow_with_tickets(conversation):
     with CaptureQueriesContext(connection) as few:
         assert len(list(ticket_export_iter())) == 2
     # Tickets (with customer, mailbox, team, assignee, linked tickets), tags, participants,
-    # articles (with author), attachments.
-    assert len(few.captured_queries) == 5
+    # articles (with author), attachments, and the record: events, mail in, mail out.
+    assert len(few.captured_queries) == 8
     with CaptureQueriesContext(connection) as chunked:
         assert len(list(ticket_export_iter(chunk_size=1))) == 2
-    assert len(chunked.captured_queries) <= 2 * 5 + 1
+    assert len(chunked.captured_queries) <= 2 * 8 + 1
+
+
+def test_export_carries_the_full_record(conversation, make_agent):
+    """Every audit row, every mail in and every mail out (with its delivery state)."""
+    from ventanilla.tickets.replies import ticket_reply
+
+    agent = make_agent("ana", role="supervisor")
+    ticket_reply(ticket=conversation, author=agent, text="Ya está corregida.")
+    item = next(t for t in _export() if t["number"] == conversation.number)
+    kinds = [e["kind"] for e in item["events"]]
+    assert kinds[0] == "created"
+    assert "reply-queued" in kinds
+    assert [e["at"] for e in item["events"]] == sorted(e["at"] for e in item["events"])
+    assert {m["message_id"] for m in item["mail_in"]} == {
+        "factura@cliente.es",
+        "factura-2@cliente.es",
+    }
+    assert all(m["state"] == "processed" for m in item["mail_in"])
+    (reply,) = [m for m in item["mail_out"] if m["kind"] == "reply"]
+    assert reply["state"] == "queued"
+    assert reply["recipients"] == ["lucia@cliente.es"]
+    assert "raw" not in reply
