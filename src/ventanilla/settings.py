@@ -193,6 +193,12 @@ VENTANILLA_PORTAL_LINK_DAYS = int(config.env("VENTANILLA_PORTAL_LINK_DAYS", "30"
 # A customer may change his satisfaction rating for this many days after first giving it
 # (as long as his reply would still reopen the ticket); then it is fixed for reports.
 VENTANILLA_RATING_DAYS = int(config.env("VENTANILLA_RATING_DAYS", "14"))
+# Retention (``privacy/retention.py``, daily, ``ventanilla privacy retention --dry-run``):
+# the raw mail and the attachments of tickets closed more than this many months ago are
+# removed, and customers with no ticket activity for this many years are erased; 0: keep.
+# Six years: what the Código de Comercio (art. 30) asks a company to keep of its dealings.
+VENTANILLA_RETENTION_MAIL_MONTHS = int(config.env("VENTANILLA_RETENTION_MAIL_MONTHS", "24"))
+VENTANILLA_RETENTION_CUSTOMER_YEARS = int(config.env("VENTANILLA_RETENTION_CUSTOMER_YEARS", "6"))
 # REST API: requests per minute per client address and per token (or agent session), shared
 # by every web process through the database.
 VENTANILLA_API_RATE_PER_IP = int(config.env("VENTANILLA_API_RATE_PER_IP", "600"))
