@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (collected by ``ventanilla web``), before anything that needs a session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy when a view set none; no-store on private pages. Early in the
     # list, so on the way out it sees the session's and CSRF's Vary and cookies.
     "ventanilla.workspace.security.SecurityHeadersMiddleware",
@@ -127,8 +129,23 @@ TIME_ZONE = config.env("VENTANILLA_TIME_ZONE", "Europe/Madrid")
 USE_TZ = True
 
 STATIC_URL = "static/"
+# ``ventanilla web`` collects the static files here at every start (each host its own copy:
+# they come with the code) and WhiteNoise serves them: hashed names, gzip copies, and a
+# one-year immutable Cache-Control on every hashed name.
 STATIC_ROOT = VENTANILLA_HOME / "static"
 MEDIA_ROOT = VENTANILLA_HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Web server (``ventanilla web``: gunicorn, core/web_server.py) ---------------------------
+# Worker processes (0: one per CPU, between 2 and 8) and threads in each.
+VENTANILLA_WEB_WORKERS = int(config.env("VENTANILLA_WEB_WORKERS", "0"))
+VENTANILLA_WEB_THREADS = int(config.env("VENTANILLA_WEB_THREADS", "4"))
+# A request running longer than this gets its worker restarted (an export, a large download).
+VENTANILLA_WEB_TIMEOUT = int(config.env("VENTANILLA_WEB_TIMEOUT", "120"))
+VENTANILLA_WEB_ACCESS_LOG = config.env_bool("VENTANILLA_WEB_ACCESS_LOG", default=True)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -17,3 +17,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # DKIM verification looks keys up in DNS: tests must not depend on the network, and the corpus
 # carries unverifiable signatures. Tests of sender trust turn it on with a stub resolver.
 VENTANILLA_DKIM_VERIFY = False
+
+# Plain static storage: tests never run collectstatic (the hashed-name storage needs its
+# manifest); the live server and the test client serve the app's static files directly.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# WhiteNoise indexes STATIC_ROOT when the middleware starts and warns when it is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,145 +1,93 @@
-"""The embedded web server (``ventanilla web``, started by ``ventanilla run``): request bodies.
+"""The production web server (``ventanilla web``, started by ``ventanilla run``): gunicorn.
 
-It is Django's development server (wsgiref), which frames a request body by Content-Length
-only. A body sent with ``Transfer-Encoding: chunked`` (RFC 9112 §7.1; relays and webhook
-senders that stream do so) therefore reached Django as an empty body, since Django reads
-``CONTENT_LENGTH`` bytes and 0 when it is absent, and its bytes stayed in the connection to be
-read as the next request. External WSGI servers that decode chunked bodies (gunicorn) hand
-them over the same way, without a length; Django ignores PEP 3333's ``wsgi.input_terminated``.
+gunicorn's ``gthread`` workers run Django's WSGI application: several processes (one per
+core by default, so a crash or a slow request never stops the others) of several threads
+each (requests mostly wait on the database). It keeps connections alive, decodes chunked
+request bodies itself (RFC 9112 §7.1; the HTTP intake endpoint reads them through
+``wsgi.input_terminated``) and refuses a request framed by both Transfer-Encoding and
+Content-Length (§6.3: possible request smuggling). Static files are served by WhiteNoise
+in the application (settings: ``STORAGES``), with hashed names and far-future cache headers.
 
-So the server decodes a chunked body itself before Django sees the request, and passes it on
-with the Content-Length it turned out to have, as a proxy that buffers request bodies does.
-Bodies larger than ``VENTANILLA_MAX_MESSAGE_BYTES`` (the largest thing any view accepts) get
-``413`` without being read to the end; a malformed or unfinished body gets ``400`` and never
-reaches Django. A body is spooled to a temporary file past 1 MiB.
+Values come from ``VENTANILLA_WEB_*`` (settings) or the command line; nothing is read from a
+``gunicorn.conf.py`` in the working directory, so what runs is what the settings say.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
-from typing import IO, Any, BinaryIO
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.conf import settings
-from django.core.servers.basehttp import ServerHandler, WSGIRequestHandler, WSGIServer
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
-SPOOL_BYTES = 1024 * 1024
-_LINE_BYTES = 4096  # a chunk-size line, or one trailer field
-_MAX_TRAILERS = 100
-_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-
-class BodyError(ValueError):
-    """The chunked body is malformed or ends early (answered 400)."""
+# Inside ``ventanilla run``'s 10 s grace period: requests in progress finish, then it exits.
+GRACEFUL_TIMEOUT_SECONDS = 8
+THREADS_PER_WORKER = 4
+MAX_DEFAULT_WORKERS = 8
 
 
-class BodyTooLargeError(ValueError):
-    """The chunked body is larger than the limit (answered 413)."""
-
-
-def _line(stream: BinaryIO) -> bytes:
-    line = stream.readline(_LINE_BYTES + 1)
-    if not line.endswith(b"\n") or len(line) > _LINE_BYTES:
-        raise BodyError("incomplete or over-long line in the chunked body")
-    return line
-
-
-def _copy(stream: BinaryIO, size: int, out: IO[bytes]) -> None:
-    while size:
-        data = stream.read(min(size, 65536))
-        if not data:
-            raise BodyError("the connection closed inside a chunk")
-        out.write(data)
-        size -= len(data)
-
-
-def read_chunked(stream: BinaryIO, limit: int) -> tuple[IO[bytes], int]:
-    """Decode a chunked body (RFC 9112 §7.1) from ``stream``; return it (rewound) and its size.
-
-    Chunk extensions are ignored and trailer fields dropped (§7.1.1, §7.1.2). Raises
-    ``BodyError`` for anything malformed or an early end, ``BodyTooLargeError`` past ``limit``.
-    """
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
-    total = 0
+def cpu_count() -> int:
+    """Return the CPUs this process may run on (a container's share, not the host's)."""
     try:
-        while True:
-            size_text = _line(stream).split(b";", 1)[0].strip(b" \t\r\n")
-            if not _HEX.fullmatch(size_text):
-                raise BodyError("bad chunk size")
-            size = int(size_text, 16)
-            if size == 0:
-                break
-            total += size
-            if total > limit:
-                raise BodyTooLargeError(f"body larger than {limit} bytes")
-            _copy(stream, size, out)
-            if stream.read(2) != b"\r\n":
-                raise BodyError("chunk data not followed by CRLF")
-        for _ in range(_MAX_TRAILERS + 1):
-            if _line(stream) in (b"\r\n", b"\n"):
-                break
-        else:
-            raise BodyError("too many trailer fields")
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return out, total
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
-class RequestHandler(WSGIRequestHandler):
-    """Django's request handler, decoding a chunked request body first."""
-
-    def handle_one_request(self) -> None:
-        """Read one request and run the application (Django's own steps plus the body)."""
-        self.raw_requestline = self.rfile.readline(65537)
-        if len(self.raw_requestline) > 65536:
-            self.requestline = self.request_version = self.command = ""
-            self.send_error(414)
-            return
-        if not self.parse_request():  # an error was sent already
-            return
-        environ = self.get_environ()
-        stdin: Any = self.rfile
-        if "HTTP_TRANSFER_ENCODING" in environ:
-            stdin = self._decoded_body(environ)
-            if stdin is None:
-                return
-        handler = ServerHandler(stdin, self.wfile, self.get_stderr(), environ)
-        # Django's back-pointer for logging and keep-alive (not in its type stubs).
-        handler.request_handler = self  # type: ignore[attr-defined]
-        try:
-            handler.run(self.server.get_app())  # type: ignore[attr-defined]
-        finally:
-            if stdin is not self.rfile:
-                stdin.close()  # the decoded body's temporary file
-
-    def _decoded_body(self, environ: dict[str, Any]) -> IO[bytes] | None:
-        """Decode the chunked body into ``environ``; on failure answer and return None."""
-        codings = [c.strip().lower() for c in environ.pop("HTTP_TRANSFER_ENCODING").split(",")]
-        if codings != ["chunked"]:
-            # RFC 9112 §6.1: a transfer coding we do not implement (gzip...) gets 501.
-            self.send_error(501, "Only the chunked transfer coding is supported")
-            return None
-        if environ.pop("CONTENT_LENGTH", ""):  # wsgiref puts "" there when there is none
-            # RFC 9112 §6.3: Transfer-Encoding overrides Content-Length, and such a message
-            # may be an attempt at request smuggling: close the connection after answering.
-            self.close_connection = True
-        try:
-            body, size = read_chunked(self.rfile, settings.VENTANILLA_MAX_MESSAGE_BYTES)
-        except BodyTooLargeError:
-            self.send_error(413)
-            return None
-        except (BodyError, OSError):
-            self.send_error(400, "Malformed or incomplete chunked body")
-            return None
-        environ["CONTENT_LENGTH"] = str(size)
-        return body
+def default_workers() -> int:
+    """Return the default number of worker processes: one per CPU, at least 2, at most 8."""
+    return max(2, min(cpu_count(), MAX_DEFAULT_WORKERS))
 
 
-class WebServer(WSGIServer):
-    """Django's development server serving every connection with ``RequestHandler``."""
+@dataclass(frozen=True)
+class WebOptions:
+    """What ``ventanilla web`` was asked for."""
 
-    def __init__(self, server_address: Any, handler_class: Any, **kwargs: Any) -> None:
-        """Ignore the handler class Django's ``run()`` always passes; use ours."""
-        super().__init__(server_address, RequestHandler, **kwargs)
+    bind: str  # HOST:PORT, [IPv6]:PORT
+    workers: int
+    threads: int
+    timeout: int  # seconds a worker may spend on one request before it is restarted
+    access_log: bool
+
+
+def gunicorn_settings(options: WebOptions) -> dict[str, object]:
+    """Return gunicorn's settings for ``options``."""
+    return {
+        "bind": [options.bind],
+        "worker_class": "gthread",
+        "workers": options.workers,
+        "threads": options.threads,
+        "timeout": options.timeout,
+        "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
+        "keepalive": 5,
+        # The application is imported once, before the workers fork: a broken setting fails
+        # the start instead of every worker in turn, and the workers share its memory.
+        "preload_app": True,
+        "accesslog": "-" if options.access_log else None,
+        "errorlog": "-",
+        "proc_name": "ventanilla-web",
+        # Its default path ($HOME/.gunicorn) would be shared by every instance on the host.
+        "control_socket_disable": True,
+    }
+
+
+class WebServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running ``application`` with the given settings (no config file, no argv)."""
+
+    def __init__(self, application: WSGIApp, settings: dict[str, object]) -> None:
+        """Keep the application and the settings; gunicorn then calls ``load_config``."""
+        self._application = application
+        self._settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Apply our settings (gunicorn's hook)."""
+        for name, value in self._settings.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> WSGIApp:
+        """Return the WSGI application (gunicorn's hook)."""
+        return self._application

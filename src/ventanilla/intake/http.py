@@ -4,8 +4,9 @@ Authenticated by a per-mailbox bearer token (RFC 6750) whose sha256 is stored on
 and compared in constant time. ``202`` is answered only after ``ingest_raw`` has returned
 (the bytes are committed); every failure to store answers ``503`` with ``Retry-After`` so the
 sender keeps the message and retries. Only a complete body is stored: one shorter than its
-Content-Length is refused. A chunked body is decoded by the web server (``core/web_server.py``)
-and arrives here with its length. Logic here, the Django view in ``intake/views.py``.
+Content-Length is refused. A chunked body is decoded by the web server (gunicorn,
+``core/web_server.py``); any other transfer coding gets ``501``. Logic here, the Django view
+in ``intake/views.py``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class IntakeRequest:
     content_type: str
     content_length: int | None
     body: Readable
+    # The Transfer-Encoding the client sent ("" without one); the WSGI server decoded it.
+    transfer_encoding: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ def _incomplete() -> IntakeReply:
 
 def intake_receive(request: IntakeRequest) -> IntakeReply:
     """Authenticate, check and store one message; return the reply to send."""
+    codings = [c.strip().lower() for c in request.transfer_encoding.split(",") if c.strip()]
+    if codings not in ([], ["chunked"]):
+        # RFC 9112 §6.1: a coding we do not decode (gzip...) would reach us still encoded.
+        return _error(501, _("Only the chunked transfer coding is supported."))
     token = _bearer(request.authorization)
     if not token:
         return _error(401, _("A bearer token is required."), **{"WWW-Authenticate": "Bearer"})

@@ -20,7 +20,7 @@ def _body(request: HttpRequest) -> tuple[Readable, int | None]:
     Django frames a body by ``CONTENT_LENGTH`` alone and reads nothing without it. A WSGI
     server that decoded a chunked body itself (gunicorn, mod_wsgi) passes no length but sets
     ``wsgi.input_terminated`` (a PEP 3333 extension): its stream then ends where the body
-    does, so read that. Our own ``ventanilla web`` passes the decoded length instead.
+    does, so read that.
     """
     length = _content_length(request)
     if length is None and request.META.get("wsgi.input_terminated"):
@@ -41,6 +41,7 @@ def intake(request: HttpRequest, key: str) -> JsonResponse:
             content_type=request.headers.get("Content-Type", ""),
             content_length=length,
             body=body,  # read straight from the stream: no DATA_UPLOAD_MAX_MEMORY_SIZE copy
+            transfer_encoding=request.headers.get("Transfer-Encoding", ""),
         )
     )
     response = JsonResponse(reply.data, status=reply.status)

@@ -38,13 +38,8 @@ def _children(web: str, smtp: str, roles: frozenset[str] = ALL_ROLES) -> list[Ch
     python = [sys.executable, "-m", "ventanilla.cli"]
     children = []
     if "web" in roles:
-        web_host, _ = parse_listen(web)
-        runserver = [*python, "web", "--noreload", "--insecure", "--skip-checks"]
-        if ":" in web_host:
-            runserver.append("--ipv6")
-        # ``web`` is runserver (threaded; --insecure serves the admin's static files without a
-        # collectstatic step) that also takes chunked request bodies (core/web_server.py).
-        children.append(Child("web", [*runserver, web], signal.SIGTERM))
+        # gunicorn (core/web_server.py); SIGTERM lets requests in progress finish.
+        children.append(Child("web", [*python, "web", web], signal.SIGTERM))
     if "intake" in roles:
         children.append(Child("smtp", [*python, "smtpd", "--listen", smtp], signal.SIGTERM))
         if settings.VENTANILLA_LMTP_LISTEN:  # delivery from a local Postfix/Dovecot (RFC 2033)
