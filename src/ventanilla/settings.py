@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import django_stubs_ext
@@ -107,6 +108,26 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL at scale (README "Database at scale"): a connection is checked before reuse
+# (a restarted server or a dropped idle connection costs one retry, not a 500); then either
+# VENTANILLA_DB_POOL=MAX or MIN-MAX, psycopg's pool in each process, or
+# VENTANILLA_DB_PGBOUNCER=1 behind PgBouncer in transaction mode, where a server-side cursor
+# would outlive its transaction's server connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _pool = config.env("VENTANILLA_DB_POOL")
+    if _pool:
+        _low, _sep, _high = _pool.partition("-")
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them: Django must not
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": int(_low) if _sep else 1,
+                "max_size": int(_high or _low),
+                "timeout": 10,
+            }
+        }
+    if config.env_bool("VENTANILLA_DB_PGBOUNCER"):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # The one login limiter: every form that calls ``authenticate`` (workspace, admin, any later
 # one) counts failures and obeys the lock. It replaces ModelBackend, not joins it.
@@ -134,9 +155,17 @@ STATIC_URL = "static/"
 # one-year immutable Cache-Control on every hashed name.
 STATIC_ROOT = VENTANILLA_HOME / "static"
 MEDIA_ROOT = VENTANILLA_HOME / "media"
+# Attachment bytes (tickets/blobs.py), content-addressed and derivable again from the raw
+# mail. Several hosts: VENTANILLA_BLOB_DIR on a mount they all share (README, "Running on
+# several hosts"); a host that lacks a blob there rebuilds it from the mail in the database.
+VENTANILLA_BLOB_DIR = Path(config.env("VENTANILLA_BLOB_DIR") or VENTANILLA_HOME / "blobs")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "blobs": {
+        "BACKEND": "ventanilla.core.storage.AtomicFileSystemStorage",
+        "OPTIONS": {"location": VENTANILLA_BLOB_DIR},
+    },
 }
 
 # --- Web server (``ventanilla web``: gunicorn, core/web_server.py) ---------------------------
@@ -167,7 +196,6 @@ SECURE_PROXY_SSL_HEADER = config.proxy_ssl_header(config.env("VENTANILLA_PROXY_S
 VENTANILLA_RELAY = config.relay_from_env()
 # Where mail goes when no relay is configured: one .eml per message, so a newcomer sees it.
 VENTANILLA_OUTBOX_DIR = VENTANILLA_HOME / "outbox"
-VENTANILLA_BLOB_DIR = VENTANILLA_HOME / "blobs"
 VENTANILLA_SUPPORT_ADDRESS = config.env("VENTANILLA_SUPPORT_ADDRESS", "soporte@empresa.es")
 VENTANILLA_SMTP_LISTEN = config.env("VENTANILLA_SMTP_LISTEN", "127.0.0.1:2525")
 VENTANILLA_WEB_LISTEN = config.env("VENTANILLA_WEB_LISTEN", "127.0.0.1:8000")
@@ -241,28 +269,58 @@ VENTANILLA_TRUSTED_AUTHSERV_IDS = [
 VENTANILLA_DKIM_VERIFY = config.env_bool("VENTANILLA_DKIM_VERIFY", default=True)
 
 # --- Background work (huey) ------------------------------------------------------------------
+# The queue: ``sqlite`` (one host, in $VENTANILLA_HOME: the embedded default), ``postgres``
+# (several hosts: huey's tables in the database itself, survives a restart of its server) or
+# ``redis`` (several hosts, VENTANILLA_REDIS_URL; faster, but a restart without persistence
+# empties the queue and the sweeps redo the work). README "The queue across hosts" has the
+# figures behind the choice of ``postgres``. Whatever the queue, the rows stay the truth.
 _redis_url = config.env("VENTANILLA_REDIS_URL")
-# flush_locks: a worker killed (SIGKILL, OOM) inside the sweep or the outbox flush leaves its
-# lock_task lock in the queue's store forever, and those tasks would never run again; so a
-# starting worker clears them. Both tasks are safe to run twice at once (row locks).
+VENTANILLA_QUEUE = config.env("VENTANILLA_QUEUE", "redis" if _redis_url else "sqlite")
+# This host's name in leases and heartbeats (its roles: VENTANILLA_ROLES, above).
+VENTANILLA_NODE_NAME = config.env("VENTANILLA_NODE_NAME") or socket.gethostname()
+# A process whose heartbeat is older than this is named dead by the health report.
+VENTANILLA_HEALTH_BEAT_SECONDS = int(config.env("VENTANILLA_HEALTH_BEAT", "60"))
+# flush_locks: task locks are leases with an end (core/queue.py); a starting worker releases
+# only those of this host's dead processes, never another host's.
 _HUEY_CONSUMER = {"workers": 2, "worker_type": "thread", "flush_locks": True}
-HUEY: dict[str, object]
-if _redis_url:
-    HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "ventanilla",
-        "url": _redis_url,
-        "immediate": config.env_bool("VENTANILLA_HUEY_IMMEDIATE"),
-        "consumer": _HUEY_CONSUMER,
+HUEY: dict[str, object] = {
+    "name": "ventanilla",
+    "immediate": config.env_bool("VENTANILLA_HUEY_IMMEDIATE"),
+    "consumer": _HUEY_CONSUMER,
+}
+if VENTANILLA_QUEUE == "redis":
+    HUEY |= {"huey_class": "ventanilla.core.queue.ClusterRedisHuey", "url": _redis_url}
+elif VENTANILLA_QUEUE == "postgres":
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError("VENTANILLA_QUEUE=postgres needs a PostgreSQL VENTANILLA_DATABASE_URL")
+    from psycopg.conninfo import make_conninfo
+
+    _db = DATABASES["default"]
+    HUEY |= {
+        "huey_class": "ventanilla.core.queue.ClusterPostgresHuey",
+        "dsn": make_conninfo(
+            dbname=_db["NAME"],
+            user=_db["USER"],
+            password=_db["PASSWORD"],
+            host=_db["HOST"],
+            port=_db["PORT"],
+        ),
+        # The queue's own commits do not wait for the WAL flush: 5x the tasks per second
+        # (README); a crash of PostgreSQL itself may lose the last queued tasks, which the
+        # sweeps redo from the rows. A clean restart loses nothing.
+        "options": "-c synchronous_commit=off",
+        "connect_timeout": 5,
+        "create_tables": False,  # core/migrations/0002: no connection at import time
+    }
+elif VENTANILLA_QUEUE == "sqlite":
+    HUEY |= {
+        "huey_class": "ventanilla.core.queue.ClusterSqliteHuey",
+        "filename": str(VENTANILLA_HOME / "huey.sqlite3"),
     }
 else:
-    HUEY = {
-        "huey_class": "huey.SqliteHuey",
-        "name": "ventanilla",
-        "filename": str(VENTANILLA_HOME / "huey.sqlite3"),
-        "immediate": config.env_bool("VENTANILLA_HUEY_IMMEDIATE"),
-        "consumer": _HUEY_CONSUMER,
-    }
+    raise ValueError(
+        f"VENTANILLA_QUEUE must be sqlite, postgres or redis, not {VENTANILLA_QUEUE!r}"
+    )
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,11 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
-        """Import the task modules so the worker knows every task by name."""
+        """Import the task modules so the worker knows every task by name.
+
+        And ``heartbeat``, whose hooks start the worker's heartbeat with huey's consumer.
+        """
         from ventanilla.intake import imap_tasks, tasks  # noqa: F401
+        from ventanilla.ops import heartbeat  # noqa: F401
         from ventanilla.outbound import tasks as outbound_tasks  # noqa: F401
         from ventanilla.suggest import tasks as suggest_tasks  # noqa: F401

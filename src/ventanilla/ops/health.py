@@ -14,14 +14,16 @@ Two readers: ``/healthz`` answers anyone with the status and the counts only
 (``public_dict``); the admins signed in and ``ventanilla status`` get everything
 (``as_dict``), because account names and servers' errors name hosts and addresses.
 
-No worker heartbeat of its own: a worker that is dead or wedged shows up here as intake lag
-(rows stay ``received``) and as outbox age, which is what matters to the customer.
+Each process of each host beats (``ops/heartbeat.py``): the report lists them with their
+roles, last beat and queue depth, and names the one whose beat is older than
+``VENTANILLA_HEALTH_BEAT_SECONDS`` (dead or hung), besides the intake lag and outbox age it
+causes. A beat older than a day is a host taken out of the cluster and no longer reported.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ventanilla.core.beats import node_beats
 from ventanilla.mail.selectors import (
     imap_accounts_by_name,
     inbound_health_figures,
@@ -38,6 +41,8 @@ from ventanilla.mail.selectors import (
 
 OK = "ok"
 DEGRADED = "degraded"
+# A host silent for this long has been taken out of the cluster: no longer reported.
+FORGET_AFTER = timedelta(days=1)
 
 
 @dataclass
@@ -50,6 +55,20 @@ class ImapStatus:
     last_success_at: str | None
     failures: int
     last_error: str
+
+
+@dataclass
+class ProcessStatus:
+    """One process of one host, from its heartbeat row."""
+
+    host: str
+    process: str
+    roles: str
+    pid: int
+    last_beat_at: str
+    seconds_since_beat: float
+    queue_depth: int | None
+    alive: bool
 
 
 @dataclass
@@ -72,6 +91,7 @@ class HealthReport:
     outbox_oldest_seconds: float | None = None
     outbound_failed: int = 0
     imap: list[ImapStatus] = field(default_factory=list)
+    processes: list[ProcessStatus] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -94,6 +114,8 @@ class HealthReport:
             "outbound_failed": self.outbound_failed,
             "imap_accounts": len(self.imap),
             "imap_failing": sum(1 for a in self.imap if a.enabled and a.failures),
+            "hosts": len({p.host for p in self.processes}),
+            "processes_dead": sum(1 for p in self.processes if not p.alive),
             "problems": [{"code": p.code} for p in self.problems],
         }
 
@@ -106,6 +128,7 @@ def health_report(*, now: datetime | None = None) -> HealthReport:
         _inbound(report, now)
         _outbound(report, now)
         _imap(report, now)
+        _processes(report, now)
     except DatabaseError as exc:
         report.database = False
         detail = f"{type(exc).__name__}: {exc}".strip()[:300]
@@ -188,3 +211,34 @@ def _imap(report: HealthReport, now: datetime) -> None:
                 "error": account.last_error[:200],
             }
             report.problems.append(Problem("imap_failing", message))
+
+
+def _processes(report: HealthReport, now: datetime) -> None:
+    limit = settings.VENTANILLA_HEALTH_BEAT_SECONDS
+    for beat in node_beats():
+        if beat.beat_at < now - FORGET_AFTER:
+            continue
+        age = _age(now, beat.beat_at) or 0.0
+        status = ProcessStatus(
+            host=beat.node,
+            process=beat.process,
+            roles=beat.roles,
+            pid=beat.pid,
+            last_beat_at=beat.beat_at.isoformat(),
+            seconds_since_beat=age,
+            queue_depth=beat.queue_depth,
+            alive=age <= limit,
+        )
+        report.processes.append(status)
+        if not status.alive:
+            message = _(
+                "The %(process)s of host %(host)s (pid %(pid)d) has not beaten for %(age)d s "
+                "(limit %(limit)d s): it is stopped or hung."
+            ) % {
+                "process": beat.process,
+                "host": beat.node,
+                "pid": beat.pid,
+                "age": age,
+                "limit": limit,
+            }
+            report.problems.append(Problem("process_dead", message))

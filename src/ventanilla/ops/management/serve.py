@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ventanilla.intake.smtp import parse_listen
+from ventanilla.ops.heartbeat import beating
 
 
 def serve_listener(
@@ -38,7 +39,9 @@ def serve_listener(
     command.stdout.write(f"{protocol} listening on {host}:{listener.port}", ending="\n")
     command.stdout.flush()
     # Event.wait without a timeout is not interrupted by signals; poll so the handler runs.
-    while not stop.wait(0.5):
-        pass
+    # The heartbeat row says this host's intake lives (ops/heartbeat.py).
+    with beating(protocol.lower()):
+        while not stop.wait(0.5):
+            pass
     listener.stop()
     command.stdout.write(f"{protocol} listener stopped")

@@ -237,6 +237,8 @@ def test_anonymous_health_is_status_codes_and_counts_only(client, settings, mail
         "outbound_failed": 0,
         "imap_accounts": 2,
         "imap_failing": 1,
+        "hosts": 0,
+        "processes_dead": 0,
         "problems": [{"code": "imap_failing"}],
     }
     text = response.content.decode()

@@ -1,6 +1,7 @@
 """``ventanilla status [--json]``: the health report in a terminal; exit 1 when degraded.
 
-The same report as ``/healthz`` (``ops.health``), for cron jobs and people at a shell.
+The same report as ``/healthz`` (``ops.health``), for cron jobs and people at a shell: one
+line per process of each host (its roles, last heartbeat, queue depth), a dead one named.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def _seconds(value: float | None) -> str:
 class Command(BaseCommand):
     """Print the health report (a table, or JSON with ``--json``); exit 1 when degraded."""
 
-    help = "Show whether mail is flowing: intake lag, IMAP polls, quarantine, outbox."
+    help = "Show whether mail is flowing: intake lag, IMAP polls, quarantine, outbox, hosts."
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Add ``--json``."""
@@ -54,6 +55,18 @@ class Command(BaseCommand):
             last = account.last_success_at or _("never")
             success = _("last success")  # outside the f-string, where makemessages sees it
             rows.append((f"IMAP {account.name}", f"{state}; {success}: {last}"))
+        for process in report.processes:
+            line = _(
+                "%(state)s; roles: %(roles)s; pid %(pid)d; last beat %(age)d s ago; "
+                "queue: %(depth)s"
+            ) % {
+                "state": _("alive") if process.alive else _("DEAD"),
+                "roles": process.roles or "-",
+                "pid": process.pid,
+                "age": process.seconds_since_beat,
+                "depth": "-" if process.queue_depth is None else process.queue_depth,
+            }
+            rows.append((f"{process.host} {process.process}", line))
         width = max(len(label) for label, _value in rows)
         for label, value in rows:
             self.stdout.write(f"{label.ljust(width)}  {value}")
