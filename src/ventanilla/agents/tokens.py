@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class ApiTokenScope(models.TextChoices):
     """What a token may do: read only, or read and write."""
 
-    READ = "read", _("read")
+    READ = "read", _("read only")
     WRITE = "write", _("read and write")
 
 

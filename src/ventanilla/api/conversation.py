@@ -8,7 +8,7 @@ import binascii
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Router
+from ninja import Router, Status
 
 from ventanilla.api.auth import api_user, require_write
 from ventanilla.api.problems import ApiProblem
@@ -43,7 +43,7 @@ def _files(items: list[FileIn]) -> list[SimpleUploadedFile]:
 @router.post(
     "/tickets/{number}/replies", response={201: ArticleOut}, summary="Reply to the customer"
 )
-def reply(request: HttpRequest, number: str, payload: ReplyIn) -> tuple[int, dict[str, object]]:
+def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[str, object]]:
     """Queue the answer by mail (with files, Cc) and record it as an outbound article."""
     agent = require_write(request)
     ticket = ticket_visible(user=agent, number=number)
@@ -55,15 +55,16 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> tuple[int, dic
         attachments=_files(payload.attachments),
         pending=payload.pending,
     )
-    return 201, article_out(article)
+    return Status(201, article_out(article))
 
 
 @router.post("/tickets/{number}/notes", response={201: ArticleOut}, summary="Add an internal note")
-def note(request: HttpRequest, number: str, payload: NoteIn) -> tuple[int, dict[str, object]]:
+def note(request: HttpRequest, number: str, payload: NoteIn) -> Status[dict[str, object]]:
     """Add a note only agents read."""
     agent = require_write(request)
     ticket = ticket_visible(user=agent, number=number)
-    return 201, article_out(replies.ticket_note_add(ticket=ticket, author=agent, text=payload.text))
+    article = replies.ticket_note_add(ticket=ticket, author=agent, text=payload.text)
+    return Status(201, article_out(article))
 
 
 @router.get(

@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ventanilla.agents.permissions import can_edit_knowledge, can_publish_knowledge
 from ventanilla.api.auth import api_user, require_write
@@ -115,13 +115,13 @@ def get_article(request: HttpRequest, article_id: int) -> dict[str, object]:
 
 
 @router.post("/knowledge", response={201: KnowledgeOut}, summary="Create a draft")
-def create_article(request: HttpRequest, payload: KnowledgeIn) -> tuple[int, dict[str, object]]:
+def create_article(request: HttpRequest, payload: KnowledgeIn) -> Status[dict[str, object]]:
     """Create a draft article (its version 1)."""
     agent = require_write(request)
     if not can_edit_knowledge(agent):
         raise PermissionDenied
     article = services.knowledge_article_create(author=agent, **payload.dict())
-    return 201, _out(_article(article.pk))
+    return Status(201, _out(_article(article.pk)))
 
 
 @router.patch("/knowledge/{article_id}", response=KnowledgeOut, summary="Update an article")

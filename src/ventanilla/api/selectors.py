@@ -159,3 +159,16 @@ def organisations_visible(*, user: AnyUser) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     visible = Ticket.objects.filter(ticket_visible_to(user), customer__organisation=OuterRef("pk"))
     return Organisation.objects.filter(Exists(visible))
+
+
+def ticket_after_write(*, pk: int) -> Ticket:
+    """Return ticket ``pk`` as a write the caller was allowed to make left it.
+
+    Unscoped on purpose: moving a ticket to another team may take it out of the caller's
+    sight, and the answer to his own change should still describe it.
+    """
+    return (
+        Ticket.objects.select_related("customer", "mailbox", "merged_into", "follow_up_of")
+        .prefetch_related("tags")
+        .get(pk=pk)
+    )

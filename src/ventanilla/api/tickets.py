@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field as NinjaField
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from ventanilla.api.auth import api_user, require_write
 from ventanilla.api.new_tickets import NewRequest, ticket_request_submit
@@ -23,6 +23,7 @@ from ventanilla.api.schemas import (
 )
 from ventanilla.api.selectors import (
     TicketFilters,
+    ticket_after_write,
     ticket_page,
     ticket_visible,
     tickets_visible,
@@ -82,7 +83,7 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, object]:
     response={201: TicketOut, 202: InboundOut},
     summary="Create a ticket (a customer's request, through the mail door)",
 )
-def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, dict[str, object]]:
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, object]]:
     """Store the request as the customer's mail and run the pipeline on it.
 
     201 with the ticket it opened (or joined); 202 when the pipeline kept it from becoming a
@@ -91,9 +92,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, d
     agent = require_write(request)
     result = ticket_request_submit(request=NewRequest(**payload.dict()), agent=agent)
     if result.ticket is None:
-        return 202, {"inbound_id": result.inbound_id, "state": result.state}
+        return Status(202, {"inbound_id": result.inbound_id, "state": result.state})
     ticket = ticket_visible(user=agent, number=result.ticket.number)
-    return 201, ticket_out(ticket)
+    return Status(201, ticket_out(ticket))
 
 
 @router.patch("/tickets/{number}", response=TicketOut, summary="Update a ticket")
@@ -112,7 +113,7 @@ def update_ticket(request: HttpRequest, number: str, payload: TicketUpdateIn) ->
         tags=payload.tags,
     )
     ticket_changes_apply(ticket=ticket, changes=changes, actor=agent)
-    return ticket_out(ticket_visible(user=agent, number=number))
+    return ticket_out(ticket_after_write(pk=ticket.pk))
 
 
 @router.post("/tickets/{number}/transition", response=TicketOut, summary="Change the status")
@@ -125,7 +126,7 @@ def transition_ticket(
     ticket_transition_to(
         ticket=ticket, to=payload.to, actor=agent, note=payload.note, reason=payload.reason
     )
-    return ticket_out(ticket_visible(user=agent, number=number))
+    return ticket_out(ticket_after_write(pk=ticket.pk))
 
 
 @router.post("/tickets/{number}/merge", response=TicketOut, summary="Merge into another ticket")
@@ -135,4 +136,4 @@ def merge_ticket(request: HttpRequest, number: str, payload: MergeIn) -> dict[st
     source = ticket_visible(user=agent, number=number)
     target = ticket_visible(user=agent, number=payload.into.strip())
     lifecycle.ticket_merge(source=source, target=target, actor=agent)
-    return ticket_out(ticket_visible(user=agent, number=target.number))
+    return ticket_out(ticket_after_write(pk=target.pk))

@@ -5,6 +5,7 @@ from django.urls import path
 from ventanilla.workspace.views import (
     account,
     actions,
+    api_tokens,
     auth,
     inbox,
     knowledge,
@@ -41,6 +42,12 @@ urlpatterns = [
     path("me/availability/", account.availability, name="availability"),
     path("notifications/", account.notifications, name="notifications"),
     path("notifications/read/", account.notifications_read, name="notifications-read"),
+    path("me/api-tokens/", api_tokens.api_tokens, name="api-tokens"),
+    path(
+        "me/api-tokens/<int:token_id>/revoke/",
+        api_tokens.api_token_revoke_view,
+        name="api-token-revoke",
+    ),
     path("knowledge/", knowledge.article_list, name="knowledge"),
     path("knowledge/new/", knowledge_edit.article_create, name="knowledge-new"),
     path("knowledge/<int:pk>/", knowledge.article_detail, name="knowledge-article"),

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('prefix', models.CharField(max_length=16, unique=True)),
                 ('sha256', models.CharField(max_length=64)),
-                ('scope', models.CharField(choices=[('read', 'read'), ('write', 'read and write')], default='read', max_length=8, verbose_name='scope')),
+                ('scope', models.CharField(choices=[('read', 'read only'), ('write', 'read and write')], default='read', max_length=8, verbose_name='scope')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
