@@ -84,11 +84,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """A page of hits, the total, and where to go straight away (a number or Message-ID)."""
+    """A page of hits, the total, and where to go straight away (a number or Message-ID).
+
+    ``more``: more than ``total`` documents match; only the newest ``total`` were ranked.
+    """
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     jump_url: str | None = None
+    more: bool = False
 
 
 def _day(day: date) -> datetime:
@@ -185,7 +189,11 @@ def _jump(query: str, user: AnyUser | None) -> str | None:
     text = query.strip()
     if not text or " " in text:
         return None
-    ticket = Ticket.objects.filter(number__iexact=text).first()
+    # Numbers are upper case with digits (SOP-2026-00042): an equality on the unique index,
+    # never a case-insensitive scan of every ticket.
+    ticket = None
+    if any(c.isdigit() for c in text):
+        ticket = Ticket.objects.filter(number=text.upper()).first()
     if ticket is None and MESSAGE_ID_RE.match(text):
         bare = text.strip("<>")
         ticket = ticket_find_by_message_ids(message_ids=[f"<{bare}>", bare])
@@ -219,8 +227,10 @@ def _search(
     jump = _jump(query, user)
     terms = query_terms(query, engine.near_words())
     scope = _scope(user, filters)
-    rows, total = engine.match(terms=terms, scope=scope, limit=limit, offset=offset)
-    return SearchResults(hits=_hits(rows, terms), total=total, jump_url=jump)
+    page = engine.match(terms=terms, scope=scope, limit=limit, offset=offset)
+    return SearchResults(
+        hits=_hits(page.rows, terms), total=page.total, jump_url=jump, more=page.more
+    )
 
 
 def search_public_articles(*, query: str, language: str | None, limit: int = 20) -> list[Hit]:
@@ -229,8 +239,8 @@ def search_public_articles(*, query: str, language: str | None, limit: int = 20)
     if language:
         docs = docs.filter(language=language)
     terms = query_terms(query, engine.near_words())
-    rows, _total = engine.match(terms=terms, scope=docs, limit=limit)
-    return _hits(rows, terms, portal=True)
+    page = engine.match(terms=terms, scope=docs, limit=limit)
+    return _hits(page.rows, terms, portal=True)
 
 
 def _or_terms(text: str) -> list[Term]:
@@ -252,7 +262,7 @@ def ticket_candidates(
     if exclude_id is not None:
         q &= ~Q(pk=exclude_id)
     docs = SearchDocument.objects.filter(Q(kind=DocumentKind.TICKET) & _through_ticket(q))
-    rows, _total = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit)
+    rows = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit).rows
     ticket_of = dict(docs.filter(pk__in=[r[0] for r in rows]).values_list("pk", "ticket_id"))
     return [(ticket_of[pk] or 0, score) for pk, score, _exact in rows]
 
@@ -272,6 +282,6 @@ def article_candidates(
         docs = docs.filter(public=True)
     if language:
         docs = docs.filter(language=language)
-    rows, _total = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit)
+    rows = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit).rows
     article_of = dict(docs.filter(pk__in=[r[0] for r in rows]).values_list("pk", "knowledge_id"))
     return [(article_of[pk] or 0, score) for pk, score, _exact in rows]

@@ -29,35 +29,39 @@ def _tsquery(terms: list[Term], any_term: bool) -> str:
     return (" | " if any_term else " & ").join(groups)
 
 
-def match(
-    *, terms: list[Term], scope: QuerySet[SearchDocument], any_term: bool, limit: int, offset: int
-) -> tuple[list[Row], int]:
-    """Return one page of ``(document id, score, exact)`` and the total, best first."""
-    text = _tsquery(terms, any_term)
-    exact = " & ".join(t.typed for t in terms)
+# The queries are written inline (not in a CTE) so the planner sees them and estimates how
+# many documents match from the column statistics: a common word is then read newest first
+# along the primary key until enough are found, a rare one through the GIN index.
+_MATCHES = (
+    "((d.language = 'en' AND d.vec @@ to_tsquery('ventanilla_en', %s)) "
+    "OR (d.language <> 'en' AND d.vec @@ to_tsquery('ventanilla_es', %s)))"
+)
+_RANKED = (
+    "SELECT d.id, ts_rank(d.vec, CASE WHEN d.language = 'en' "
+    "THEN to_tsquery('ventanilla_en', %s) ELSE to_tsquery('ventanilla_es', %s) END), "
+    "d.vec_exact @@ to_tsquery('simple', %s) "
+    "FROM search_searchdocument d WHERE d.id IN ({candidates})"
+)
+
+
+def candidates(
+    *, terms: list[Term], scope: QuerySet[SearchDocument], any_term: bool, cap: int
+) -> list[Row]:
+    """The newest ``cap`` matches of ``scope``: ``(document id, score, exact)``, unordered.
+
+    ``ts_rank`` reads a document's whole vector, so it runs on the candidates only.
+    """
     compiled = scope_sql(scope)
     if compiled is None:
-        return [], 0
+        return []
     sql_scope, scope_params = compiled
-    head = (
-        "WITH q AS (SELECT to_tsquery('ventanilla_es', %s) AS es, "
-        "to_tsquery('ventanilla_en', %s) AS en, to_tsquery('simple', %s) AS ex) "
+    text = _tsquery(terms, any_term)
+    exact = " & ".join(t.typed for t in terms)
+    newest = (
+        f"SELECT d.id FROM search_searchdocument d WHERE {_MATCHES} "  # noqa: S608 - values are parameters
+        f"AND d.id IN ({sql_scope}) ORDER BY d.id DESC LIMIT %s"
     )
-    where = (
-        "((d.language = 'en' AND d.vec @@ q.en) OR (d.language <> 'en' AND d.vec @@ q.es)) "
-        f"AND d.id IN ({sql_scope})"
-    )
-    sql = (
-        head + "SELECT d.id, ts_rank(d.vec, CASE WHEN d.language = 'en' THEN q.en "  # noqa: S608 - values are parameters
-        "ELSE q.es END) AS score, d.vec_exact @@ q.ex AS exact "
-        f"FROM search_searchdocument d, q WHERE {where} "
-        "ORDER BY exact DESC, score DESC, d.id DESC LIMIT %s OFFSET %s"
-    )
-    params = [text, text, exact]
+    sql = _RANKED.format(candidates=newest)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *scope_params, limit, offset])
-        rows = [(int(r[0]), float(r[1]), bool(r[2])) for r in cursor.fetchall()]
-        count = head + f"SELECT count(*) FROM search_searchdocument d, q WHERE {where}"  # noqa: S608
-        cursor.execute(count, [*params, *scope_params])
-        total = int(cursor.fetchone()[0])
-    return rows, total
+        cursor.execute(sql, [text, text, exact, text, text, *scope_params, cap])
+        return [(int(r[0]), float(r[1]), bool(r[2])) for r in cursor.fetchall()]

@@ -37,29 +37,33 @@ def near_words(word: str) -> list[str]:
         return [r[0] for r in cursor.fetchall()]
 
 
-def match(
-    *, terms: list[Term], scope: QuerySet[SearchDocument], any_term: bool, limit: int, offset: int
-) -> tuple[list[Row], int]:
-    """Return one page of ``(document id, score, exact)`` and the total, best first."""
-    stem_q = (" OR " if any_term else " AND ").join(_stem_group(t) for t in terms)
-    exact_q = " AND ".join(_quote(t.typed) for t in terms)
+def candidates(
+    *, terms: list[Term], scope: QuerySet[SearchDocument], any_term: bool, cap: int
+) -> list[Row]:
+    """The newest ``cap`` matches of ``scope``: ``(document id, score, exact)``, unordered.
+
+    FTS5 walks its doclists in rowid order, so ``ORDER BY rowid DESC LIMIT`` stops after
+    ``cap`` documents in scope; BM25 is computed for those only. The scope is checked per
+    match by primary key (a correlated EXISTS), never listed whole.
+    """
     compiled = scope_sql(scope, correlate="search_fts_stem.rowid")
     if compiled is None:
-        return [], 0
+        return []
     sql_scope, scope_params = compiled
-    where = f"search_fts_stem MATCH %s AND EXISTS ({sql_scope})"
+    stem_q = (" OR " if any_term else " AND ").join(_stem_group(t) for t in terms)
     sql = (
-        "SELECT search_fts_stem.rowid, -bm25(search_fts_stem, 4.0, 1.0) AS score, "  # noqa: S608 - values are parameters
-        "search_fts_stem.rowid IN (SELECT rowid FROM search_fts_exact "
-        f"WHERE search_fts_exact MATCH %s) AS exact FROM search_fts_stem WHERE {where} "
-        "ORDER BY exact DESC, score DESC, search_fts_stem.rowid DESC LIMIT %s OFFSET %s"
+        "SELECT rowid, -bm25(search_fts_stem, 4.0, 1.0) FROM search_fts_stem "  # noqa: S608 - values are parameters
+        f"WHERE search_fts_stem MATCH %s AND EXISTS ({sql_scope}) ORDER BY rowid DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [exact_q, stem_q, *scope_params, limit, offset])
-        rows = [(int(r[0]), float(r[1]), bool(r[2])) for r in cursor.fetchall()]
+        cursor.execute(sql, [stem_q, *scope_params, cap])
+        found = [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+        if not found:
+            return []
+        # Exact matches among the candidates: the exact index from the oldest candidate on.
         cursor.execute(
-            f"SELECT count(*) FROM search_fts_stem WHERE {where}",  # noqa: S608
-            [stem_q, *scope_params],
+            "SELECT rowid FROM search_fts_exact WHERE search_fts_exact MATCH %s AND rowid >= %s",
+            [" AND ".join(_quote(t.typed) for t in terms), found[-1][0]],
         )
-        total = int(cursor.fetchone()[0])
-    return rows, total
+        exact = {int(r[0]) for r in cursor.fetchall()}
+    return [(pk, score, pk in exact) for pk, score in found]

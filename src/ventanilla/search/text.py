@@ -6,6 +6,7 @@ Both backends and the snippets share them, so "contrasena" and "contraseña", "f
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -86,9 +87,13 @@ def stem(word: str, language: str) -> str:
     return stem_en(word) if language == "en" else stem_es(word)
 
 
-def stems(word: str) -> set[str]:
-    """Both stems of a folded query word: the query may be in either language."""
-    return {stem_es(word), stem_en(word)}
+@functools.lru_cache(maxsize=65536)
+def stems(word: str) -> frozenset[str]:
+    """Both stems of a folded query word: the query may be in either language.
+
+    Cached: snippets and the reasons of suggestions ask it for every word of a text.
+    """
+    return frozenset((stem_es(word), stem_en(word)))
 
 
 def stemmed(text: str, language: str) -> str:

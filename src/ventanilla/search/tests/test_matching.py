@@ -73,3 +73,23 @@ def test_subject_customer_and_tags_are_indexed(make_ticket, boss):
     assert _numbers("certificado", boss) == [ticket.number]
     assert _numbers("facturacion", boss) == [ticket.number]
     assert _numbers(ticket.customer.email, boss) == [ticket.number]
+
+
+def test_past_the_cap_the_newest_matches_are_ranked_and_the_total_says_more(make_ticket, boss):
+    from ventanilla.search import engine
+    from ventanilla.search.models import SearchDocument
+    from ventanilla.search.terms import query_terms
+
+    oldest = make_ticket("Pago", "La factura de octubre")
+    middle = make_ticket("Pago", "Adjunto la factura de noviembre")
+    newest = make_ticket("Pago", "Las facturas de diciembre")
+    docs = SearchDocument.objects.all()
+    capped = engine.match(terms=query_terms("factura", None), scope=docs, candidates=2)
+    ids = dict(docs.values_list("ticket_id", "pk"))
+    assert (capped.total, capped.more) == (2, True)
+    # Exact first among the candidates: "factura" in the middle one, "facturas" in the newest.
+    assert [r[0] for r in capped.rows] == [ids[middle.pk], ids[newest.pk]]
+    whole = engine.match(terms=query_terms("factura", None), scope=docs, candidates=3)
+    assert (whole.total, whole.more) == (3, False)
+    assert {r[0] for r in whole.rows[:2]} == {ids[oldest.pk], ids[middle.pk]}
+    assert whole.rows[2][0] == ids[newest.pk]

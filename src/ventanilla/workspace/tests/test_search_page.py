@@ -83,3 +83,15 @@ def test_spanish_page(client, queues):
     client.login(username="ana", password="secret-pass-123")
     html = client.get("/search/", {"q": "contrasena"}).content.decode()
     assert "1 resultado" in html
+
+
+def test_more_matches_than_are_ranked_say_more_than(client, queues, make_agent, monkeypatch):
+    from ventanilla.agents.models import AgentProfile
+    from ventanilla.search import engine
+
+    make_agent("jefa", role="supervisor")  # sees both tickets
+    AgentProfile.objects.filter(user__username="jefa").update(language="es")
+    client.login(username="jefa", password="secret-pass-123")
+    monkeypatch.setattr(engine, "CANDIDATES", 1)
+    html = client.get("/search/", {"q": "contrasena"}).content.decode()
+    assert "Más de 1 resultados" in html

@@ -65,7 +65,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{mark} {hit.kind:7} {hit.ref:20} {hit.title}")
             self.stdout.write(f"    {strip_tags(hit.snippet_html)}")
         n = results.total
-        self.stdout.write(ngettext("%(n)d result", "%(n)d results", n) % {"n": n})
+        if results.more:
+            self.stdout.write(_("More than %(n)d results") % {"n": n})
+        else:
+            self.stdout.write(ngettext("%(n)d result", "%(n)d results", n) % {"n": n})
 
     def _reindex(self) -> None:
         tty = sys.stderr.isatty()
@@ -86,6 +89,7 @@ class Command(BaseCommand):
 def _as_dict(results: SearchResults) -> dict[str, Any]:
     return {
         "total": results.total,
+        "more": results.more,
         "jump_url": results.jump_url,
         "hits": [dataclasses.asdict(hit) for hit in results.hits],
     }
