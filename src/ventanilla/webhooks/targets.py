@@ -43,8 +43,6 @@ class Target:
 
 
 def _embedded_v4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
     if ip.sixtofour is not None:
         return ip.sixtofour
     if ip.teredo is not None:
@@ -55,6 +53,8 @@ def _embedded_v4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def address_is_public(ip: IPAddress) -> bool:
     """True for a global unicast address (and, for IPv6, any IPv4 inside it is one too)."""
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # the IPv4 address itself, written as IPv6
+            return address_is_public(ip.ipv4_mapped)
         inner = _embedded_v4(ip)
         if inner is not None and not address_is_public(inner):
             return False
