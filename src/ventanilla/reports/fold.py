@@ -55,6 +55,10 @@ class State:
     priority: int = DEFAULT_PRIORITY
     tags: list[str] = field(default_factory=list)
     resolution_breached: bool = False
+    # Until a person acts on it, the ticket is still arriving: routing, triage and tags set
+    # by the pipeline move its "created" count, so that count lands under the team, agent
+    # and priority it was given on arrival, not under "nobody".
+    arriving: bool = True
 
     def tags_json(self) -> str:
         """The tags as stored in ``TicketState.tags``."""
@@ -76,7 +80,13 @@ class Fold:
         for event in events:
             state = self.states.get(event.ticket_id)
             if state is None:
-                state = self.states[event.ticket_id] = State(facts=facts[event.ticket_id])
+                # A ticket first seen by a later event (older than the rollups) is no longer
+                # arriving: its creation was never counted here, so nothing may move.
+                state = State(facts=facts[event.ticket_id], arriving=event.kind == "created")
+                self.states[event.ticket_id] = state
+                self.changed.add(event.ticket_id)
+            if state.arriving and event.kind not in ARRIVAL_KINDS:
+                state.arriving = False
                 self.changed.add(event.ticket_id)
             handler = HANDLERS.get(event.kind)
             if handler is not None:
@@ -117,10 +127,29 @@ class Fold:
         return {f"{wall}_{bucket_of(minutes):02d}": 1, f"{business}_{bucket_of(biz):02d}": 1}
 
 
-def _created(fold: Fold, state: State, event: EventRow) -> None:
+def _created_counts(fold: Fold, state: State, sign: int = 1) -> dict[str, int]:
     local = state.facts.received_at.astimezone(fold.tz)
-    counts = {"created": 1, f"ch{local.hour:02d}": 1, f"cd{local.weekday()}": 1}
-    fold.add(state, state.facts.received_at, counts)
+    return {"created": sign, f"ch{local.hour:02d}": sign, f"cd{local.weekday()}": sign}
+
+
+def _created(fold: Fold, state: State, event: EventRow) -> None:
+    fold.add(state, state.facts.received_at, _created_counts(fold, state))
+
+
+def _arrival_change(
+    handler: Callable[[Fold, State, EventRow], None],
+) -> Callable[[Fold, State, EventRow], None]:
+    """Wrap a handler that changes dimensions: while arriving, the created count moves too."""
+
+    def wrapped(fold: Fold, state: State, event: EventRow) -> None:
+        if not state.arriving:
+            handler(fold, state, event)
+            return
+        fold.add(state, state.facts.received_at, _created_counts(fold, state, -1))
+        handler(fold, state, event)
+        fold.add(state, state.facts.received_at, _created_counts(fold, state))
+
+    return wrapped
 
 
 def _status(fold: Fold, state: State, event: EventRow) -> None:
@@ -221,10 +250,28 @@ HANDLERS: dict[str, Callable[[Fold, State, EventRow], None]] = {
     "sla-breached": _breached,
     "rated": _rated,
     "article-added": _article,
-    "tags-set": _tags,
-    "team-set": _team,
-    "assigned": _assigned,
-    "priority-set": _priority,
-    "sla-started": _priority,
-    "triage-suggested": _suggested,
+    "tags-set": _arrival_change(_tags),
+    "team-set": _arrival_change(_team),
+    "assigned": _arrival_change(_assigned),
+    "priority-set": _arrival_change(_priority),
+    "sla-started": _arrival_change(_priority),
+    "triage-suggested": _arrival_change(_suggested),
 }
+# What the pipeline writes while a mail becomes a ticket; any other event ends the arrival.
+ARRIVAL_KINDS = frozenset(
+    {
+        "created",
+        "article-added",
+        "participant-added",
+        "triage-suggested",
+        "sla-started",
+        "team-set",
+        "assigned",
+        "tags-set",
+        "priority-set",
+        "ack-queued",
+        "ack-suppressed",
+        "sender-flagged",
+        "follow-up",
+    }
+)

@@ -75,6 +75,7 @@ class TicketState(models.Model):
     priority = models.SmallIntegerField()
     tags = models.TextField()  # JSON list of tag names
     resolution_breached = models.BooleanField()
+    arriving = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return str(self.ticket_id)

@@ -34,6 +34,7 @@ STATE_COLUMNS = (
     "priority",
     "tags",
     "resolution_breached",
+    "arriving",
 )
 
 
@@ -59,6 +60,7 @@ def _state(row: TicketState) -> State:
         priority=row.priority,
         tags=list(json.loads(row.tags)),
         resolution_breached=row.resolution_breached,
+        arriving=row.arriving,
     )
 
 
@@ -114,6 +116,7 @@ def _state_values(pk: int, state: State) -> tuple[Any, ...]:
         state.priority,
         state.tags_json(),
         state.resolution_breached,
+        state.arriving,
     )
 
 
