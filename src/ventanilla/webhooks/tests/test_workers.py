@@ -52,7 +52,7 @@ def test_two_workers_never_send_one_delivery_twice(receiver, subscribe, new_tick
         time.sleep(0.02)
         return original()
 
-    receiver._answer = slow  # type: ignore[method-assign]
+    receiver._answer = slow
     errors: list[BaseException] = []
 
     def work():
