@@ -10,3 +10,7 @@ class ApiConfig(AppConfig):
     name = "ventanilla.api"
     label = "api"
     verbose_name = _("REST API")
+
+    def ready(self) -> None:
+        """Register the API's periodic clean-up task with huey."""
+        from ventanilla.api import tasks  # noqa: F401

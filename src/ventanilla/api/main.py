@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from ventanilla.api import conversation, knowledge, people, search_health, tickets
+from ventanilla.api import conversation, knowledge, people, search_health, tickets, webhooks
 from ventanilla.api.auth import API_AUTH
 from ventanilla.api.openapi import openapi_complete
 from ventanilla.api.problems import problems_install
@@ -64,3 +64,4 @@ api.add_router("", conversation.router)
 api.add_router("", people.router)
 api.add_router("", knowledge.router)
 api.add_router("", search_health.router)
+api.add_router("", webhooks.router)

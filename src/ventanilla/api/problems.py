@@ -156,6 +156,4 @@ def problems_install(api: NinjaAPI) -> None:
         (Exception, _on_error),
     ]
     for exc_class, handler in handlers:
-        # ninja types the handler's argument as "the exception or its class"; ours get the
-        # instance, as ninja calls them.
-        api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
+        api.add_exception_handler(exc_class, handler)

@@ -19,7 +19,7 @@ from ventanilla.tickets.models import Ticket
 BODY = {"customer_email": "pepe@cliente.es", "subject": "Sin luz", "text": "No hay luz."}
 
 
-def _post(client: Client, body: dict, key: str):
+def _post(client: Client, body: dict[str, str], key: str):
     return client.post(
         "/api/v1/tickets", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
     )
@@ -102,3 +102,15 @@ def test_concurrent_duplicates_make_one_ticket(mailbox, people, tokens):
     assert [status for status, _ in results] == [201, 201]
     assert results[0][1] == results[1][1]
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_periodic_prune_task_runs(mailbox, people, tokens, api_client):
+    from ventanilla.api.models import RateCounter
+    from ventanilla.api.tasks import api_prune
+
+    _post(api_client(tokens["agent"]), BODY, "k-5")
+    RateCounter.objects.create(bucket="ip:old", slot=1, hits=3)
+    api_prune.call_local()
+    assert not RateCounter.objects.filter(bucket="ip:old").exists()
+    assert IdempotencyRecord.objects.filter(key="k-5").exists()  # younger than 24 h
