@@ -93,6 +93,7 @@ def banner(
         f"  Search:          {url}/search/  (or the box at the top of every workspace page)",
         f"  Admin:           {url}/admin/",
         f"  Health:          {url}/healthz",
+        f"  API docs:        {url}/api/v1/docs  (OpenAPI: {url}/api/v1/openapi.json)",
     ]
     intake_lines = [
         f"  SMTP (incoming): {smtp}",
