@@ -21,3 +21,4 @@ class OpsConfig(AppConfig):
         from ventanilla.outbound import tasks as outbound_tasks  # noqa: F401
         from ventanilla.reports import tasks as reports_tasks  # noqa: F401
         from ventanilla.suggest import tasks as suggest_tasks  # noqa: F401
+        from ventanilla.webhooks import tasks as webhooks_tasks  # noqa: F401
