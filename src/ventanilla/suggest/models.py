@@ -35,6 +35,10 @@ class Embedding(models.Model):
                 fields=["kind", "object_id", "model_name"], name="embedding_unique_object"
             )
         ]
+        # The cached matrices ask for the count and the latest change of a kind on every use.
+        indexes = [
+            models.Index(fields=["kind", "model_name", "updated_at"], name="embedding_changed")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} {self.model_name}"
