@@ -19,6 +19,7 @@ class OpsConfig(AppConfig):
         from ventanilla.intake import imap_tasks, tasks  # noqa: F401
         from ventanilla.ops import heartbeat  # noqa: F401
         from ventanilla.outbound import tasks as outbound_tasks  # noqa: F401
+        from ventanilla.privacy import tasks as privacy_tasks  # noqa: F401
         from ventanilla.reports import tasks as reports_tasks  # noqa: F401
         from ventanilla.suggest import tasks as suggest_tasks  # noqa: F401
         from ventanilla.webhooks import tasks as webhooks_tasks  # noqa: F401
