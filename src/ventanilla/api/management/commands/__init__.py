@@ -1,0 +1,1 @@
+"""``ventanilla apitoken``."""
