@@ -29,6 +29,7 @@ from ventanilla.ops.demo_data import (
     describe_agents,
     describe_tickets,
 )
+from ventanilla.ops.demo_history import demo_history_ensure
 from ventanilla.ops.demo_knowledge import demo_knowledge_ensure, describe_search
 
 ADMIN_USERNAME = "admin"
@@ -116,6 +117,8 @@ def demo_ensure() -> DemoInfo:
     password, source = demo_admin(Path(settings.VENTANILLA_HOME))
     demo_agents_ensure(mailbox=mailbox, password=password)
     demo_tickets_ensure(mailbox=mailbox)
+    agents = [u for a in demo_data.AGENTS if (u := user_by_username(a.username)) is not None]
+    demo_history_ensure(mailbox=mailbox, agents=agents, team=demo_data.TEAM_NAME)
     author = user_by_username(demo_data.AGENTS[0].username)
     if author is not None:
         demo_knowledge_ensure(mailbox=mailbox, author=author)
