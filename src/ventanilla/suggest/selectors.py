@@ -1,13 +1,18 @@
 """Suggestions for the ticket page: related knowledge articles and similar solved tickets.
 
 Hybrid retrieval: the full-text candidates of ``ventanilla.search.api`` joined with the
-nearest stored embeddings (numpy over the stored vectors), re-ranked by
-``ranking.hybrid_rank``. Each suggestion says why it was chosen: the words it shares with the
-ticket and/or that it is close in meaning.
+nearest stored embeddings (numpy over the process's cached matrix, ``vectors.py``; only the
+closest few hundred are checked for visibility), re-ranked by ``ranking.hybrid_rank``. The
+ticket's own text is embedded once per process while it is recent. Each suggestion says why
+it was chosen: the words it shares with the ticket and/or that it is close in meaning.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,9 +23,10 @@ from ventanilla.knowledge.models import ArticleStatus, KnowledgeArticle
 from ventanilla.search.api import article_candidates, ticket_candidates
 from ventanilla.search.text import significant_words, stems
 from ventanilla.suggest.embedder import get_embedder
-from ventanilla.suggest.models import Embedding, EmbeddingKind
-from ventanilla.suggest.ranking import NEIGHBOURS, Ranked, hybrid_rank, nearest
+from ventanilla.suggest.models import EmbeddingKind
+from ventanilla.suggest.ranking import NEIGHBOURS, Ranked, hybrid_rank
 from ventanilla.suggest.texts import knowledge_text, ticket_problem, ticket_text
+from ventanilla.suggest.vectors import Vectors, cached_vectors
 from ventanilla.tickets.models import Ticket, TicketStatus
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -28,8 +34,9 @@ SHOWN = 5
 CANDIDATES = 50
 # Below this cosine the meaning is not given as a reason (the words may still be).
 SIMILAR_MEANING = 0.45
-# Brute force over the most recent solved tickets: enough history, bounded time per page.
-MAX_TICKET_VECTORS = 20000
+# Brute force over the newest stored vectors (only solved tickets and articles have one):
+# enough history, bounded memory per process (512 floats each: 40 MB at 20,000).
+MAX_VECTORS = 20000
 
 
 @dataclass(frozen=True)
@@ -66,14 +73,50 @@ class Suggestions:
     tickets: list[SimilarTicket] = field(default_factory=list)
 
 
-def _vectors(kind: str, ids: list[int], model: str) -> tuple[list[int], np.ndarray]:
-    rows = Embedding.objects.filter(kind=kind, model_name=model, object_id__in=ids).values_list(
-        "object_id", "vector"
-    )
-    found = [(int(i), np.frombuffer(bytes(v), dtype="<f4")) for i, v in rows]
-    if not found:
-        return [], np.zeros((0, 1), dtype=np.float32)
-    return [i for i, _ in found], np.vstack([v for _, v in found]).astype(np.float32)
+_query_lock = threading.Lock()
+_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+# Recent query texts per process: reloading a ticket page does not embed its text again.
+QUERY_CACHE = 256
+
+
+def _query_vector(text: str) -> tuple[np.ndarray, str]:
+    """The embedding of ``text`` (computed once per process while recent) and the model."""
+    embedder = get_embedder()
+    key = (embedder.name, hashlib.sha256(text.encode()).hexdigest())
+    with _query_lock:
+        if key in _queries:
+            _queries.move_to_end(key)
+            return _queries[key], embedder.name
+    vector = embedder.embed([text])[0]
+    vector.setflags(write=False)
+    with _query_lock:
+        _queries[key] = vector
+        while len(_queries) > QUERY_CACHE:
+            _queries.popitem(last=False)
+    return vector, embedder.name
+
+
+def _nearest_allowed(
+    query: np.ndarray, vectors: Vectors, allowed: Callable[[list[int]], set[int]]
+) -> dict[int, float]:
+    """The ``NEIGHBOURS`` closest objects that ``allowed`` keeps, closest first.
+
+    The whole matrix is compared at once; only the best few hundred are checked against the
+    database (visibility, status), more when too many of them are not allowed.
+    """
+    if not len(vectors.ids):
+        return {}
+    sims = vectors.rows @ query
+    order = np.argsort(-sims)
+    found: dict[int, float] = {}
+    start, size = 0, NEIGHBOURS * 4
+    while len(found) < NEIGHBOURS and start < len(order):
+        chunk = order[start : start + size]
+        ids = [int(vectors.ids[i]) for i in chunk]
+        kept = allowed(ids)
+        found.update((pk, float(sims[i])) for pk, i in zip(ids, chunk, strict=True) if pk in kept)
+        start, size = start + size, size * 4
+    return dict(list(found.items())[:NEIGHBOURS])
 
 
 def _shared_terms(query_words: list[str], text: str) -> list[str]:
@@ -97,25 +140,25 @@ def suggestions_for_ticket(*, ticket: Ticket, user: AnyUser) -> Suggestions:
     text = ticket_problem(ticket)
     if not text.strip():
         return Suggestions()
-    embedder = get_embedder()
-    query = embedder.embed([text])[0]
+    query, model = _query_vector(text)
     query_words = significant_words(text)
     return Suggestions(
-        articles=_suggested_articles(text, query, query_words, embedder.name),
-        tickets=_similar_tickets(ticket, user, text, query, query_words, embedder.name),
+        articles=_suggested_articles(text, query, query_words, model),
+        tickets=_similar_tickets(ticket, user, text, query, query_words, model),
     )
 
 
 def _suggested_articles(
     text: str, query: np.ndarray, query_words: list[str], model: str
 ) -> list[SuggestedArticle]:
-    published = list(
-        KnowledgeArticle.objects.filter(status=ArticleStatus.PUBLISHED).values_list("pk", flat=True)
-    )
-    ids, matrix = _vectors(EmbeddingKind.ARTICLE, published, model)
+    def published(ids: list[int]) -> set[int]:
+        found = KnowledgeArticle.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED)
+        return set(found.values_list("pk", flat=True))
+
+    vectors = cached_vectors(kind=EmbeddingKind.ARTICLE, model=model, newest=MAX_VECTORS)
     ranked = hybrid_rank(
         text_hits=article_candidates(text=text, limit=CANDIDATES),
-        similarities=nearest(query=query, ids=ids, matrix=matrix, limit=NEIGHBOURS),
+        similarities=_nearest_allowed(query, vectors, published),
         limit=SHOWN,
     )
     by_id = KnowledgeArticle.objects.in_bulk([r.object_id for r in ranked])
@@ -136,18 +179,16 @@ def _similar_tickets(
     query_words: list[str],
     model: str,
 ) -> list[SimilarTicket]:
-    solved = list(
-        Ticket.objects.filter(ticket_visible_to(user), status__in=DONE)
-        .exclude(pk=ticket.pk)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:MAX_TICKET_VECTORS]
-    )
-    ids, matrix = _vectors(EmbeddingKind.TICKET, solved, model)
+    def solved(ids: list[int]) -> set[int]:
+        found = Ticket.objects.filter(ticket_visible_to(user), pk__in=ids, status__in=DONE)
+        return set(found.exclude(pk=ticket.pk).values_list("pk", flat=True))
+
+    vectors = cached_vectors(kind=EmbeddingKind.TICKET, model=model, newest=MAX_VECTORS)
     ranked = hybrid_rank(
         text_hits=ticket_candidates(
             text=text, limit=CANDIDATES, resolved_only=True, exclude_id=ticket.pk, user=user
         ),
-        similarities=nearest(query=query, ids=ids, matrix=matrix, limit=NEIGHBOURS),
+        similarities=_nearest_allowed(query, vectors, solved),
         limit=SHOWN,
     )
     visible = Ticket.objects.filter(ticket_visible_to(user)).in_bulk([r.object_id for r in ranked])
