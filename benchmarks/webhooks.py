@@ -43,7 +43,7 @@ def _setup_django(db: str, home: Path) -> None:
     if db == "postgres":
         base, _, name = PG_URL.rpartition("/")
         for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-            subprocess.run(["psql", f"{base}/postgres", "-qc", sql], check=True)  # noqa: S603,S607
+            subprocess.run(["psql", f"{base}/postgres", "-qc", sql], check=True)
         os.environ["VENTANILLA_DATABASE_URL"] = PG_URL
     else:
         os.environ.pop("VENTANILLA_DATABASE_URL", None)
@@ -108,7 +108,7 @@ def main() -> None:
     from ventanilla.agents.models import Role
     from ventanilla.agents.services import agent_create
     from ventanilla.mail.services import mailbox_create
-    from ventanilla.webhooks.models import EventType, WebhookDelivery
+    from ventanilla.webhooks.models import EventType, WebhookDelivery, WebhookSubscription
     from ventanilla.webhooks.services import SubscriptionFields, webhook_subscription_create
     from ventanilla.webhooks.tests.receiver import Receiver
 
@@ -128,11 +128,9 @@ def main() -> None:
     one = subscribe("one", list(EventType.values))
     with_one = _tickets(n, mailbox, n)
     sequential = _flush_all([one])
-    assert WebhookDelivery.objects.filter(status="delivered").count() == n  # noqa: S101
+    assert WebhookDelivery.objects.filter(status="delivered").count() == n
     lines = [subscribe(f"line {i}", ["ticket.created"]) for i in range(args.lines)]
     WebhookDelivery.objects.filter(subscription_id=one).delete()
-    from ventanilla.webhooks.models import WebhookSubscription
-
     WebhookSubscription.objects.filter(pk=one).update(active=False)
     _tickets(n, mailbox, 2 * n)
     parallel = _flush_all(lines)
