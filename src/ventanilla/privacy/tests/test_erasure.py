@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from ventanilla.agents.audit_log import SensitiveAction, SensitiveKind
 from ventanilla.customers.models import Customer
@@ -128,7 +129,7 @@ def test_later_mail_from_the_address_is_a_new_customer(history, admin_agent, del
 
 @pytest.mark.django_db(transaction=True)
 def test_cli_erase_needs_confirmation_and_logs_the_operator(history, capsys):
-    with pytest.raises(Exception, match="--yes"):
+    with pytest.raises(CommandError, match="--yes"):
         call_command("privacy", "erase", "--customer", LUCIA)
     call_command("privacy", "erase", "--customer", LUCIA.upper(), "--yes")
     assert not Customer.objects.filter(email=LUCIA).exists()
