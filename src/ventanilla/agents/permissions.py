@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q
 
-from ventanilla.agents.models import Team
-from ventanilla.agents.selectors import agent_is_supervisor, agent_profile
+from ventanilla.agents.models import Role, Team
+from ventanilla.agents.selectors import agent_is_supervisor, agent_profile, agent_role
 
 if TYPE_CHECKING:  # tickets is the layer above: it asks us, we only name its model
     from ventanilla.knowledge.models import KnowledgeArticle
@@ -115,3 +115,12 @@ def can_view_reports(user: AnyUser) -> bool:
 def can_view_own_figures(user: AnyUser) -> bool:
     """Every agent reads his own figures: the same report, limited to his tickets."""
     return is_agent(user)
+
+
+def can_manage_personal_data(user: AnyUser) -> bool:
+    """Only admins export or erase a customer's data (the privacy pages and commands).
+
+    An export hands out everything a customer ever wrote, an erasure cannot be undone: both
+    are for whoever answers for data protection, not for the queue's supervisors.
+    """
+    return agent_role(user) == Role.ADMIN and bool(getattr(user, "is_active", False))
