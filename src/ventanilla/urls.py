@@ -17,5 +17,6 @@ urlpatterns = [
     path("p/", include("ventanilla.portal.urls")),
     path("api/v1/", include("ventanilla.api.urls")),
     path("reports/", include("ventanilla.reports.urls")),
+    path("privacy/", include("ventanilla.privacy.urls")),
     path("", include("ventanilla.workspace.urls")),
 ]
