@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ventanilla.reports.charts import Series, bar_chart, line_chart, stacked_bar_chart
 from ventanilla.reports.selectors import Report
@@ -21,7 +22,9 @@ def report_charts(report: Report) -> dict[str, SafeString]:
             title=_("Tickets created, resolved and reopened"),
             labels=labels,
             series=[
-                Series(_("Created"), [p.figures["created"] for p in report.series]),
+                Series(
+                    pgettext("tickets", "Created"), [p.figures["created"] for p in report.series]
+                ),
                 Series(_("Resolved"), [p.figures["resolved"] for p in report.series]),
                 Series(_("Reopened"), [p.figures["reopened"] for p in report.series]),
             ],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ventanilla.reports.figures import Figures
 from ventanilla.reports.selectors import Report
@@ -46,7 +46,7 @@ def percent_text(share: float | None) -> str:
 def _times_header(first: str) -> tuple[str, ...]:
     return (
         first,
-        _("Created"),
+        pgettext("tickets", "Created"),
         _("Resolved"),
         _("First response, median (business)"),
         _("First response, p90 (business)"),
@@ -77,7 +77,7 @@ def volume_table(report: Report) -> Table:
     """Created, resolved, reopened and the backlog, per day or week."""
     header = (
         _("Week of") if report.period.weekly else _("Day"),
-        _("Created"),
+        pgettext("tickets", "Created"),
         _("Resolved"),
         _("Reopened"),
         _("Backlog"),
@@ -216,7 +216,12 @@ WEEKDAY_NAMES = (
 def busy_table(report: Report) -> Table:
     """New tickets per hour of the day and per weekday."""
     t = report.totals
-    header = (_("Hour"), _("Created"), _("Weekday"), _("Created"))
+    header = (
+        _("Hour"),
+        pgettext("tickets", "Created"),
+        _("Weekday"),
+        pgettext("tickets", "Created"),
+    )
     rows = tuple(
         (
             f"{h:02d}:00",

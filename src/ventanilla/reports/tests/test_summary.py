@@ -29,6 +29,8 @@ def test_summary_goes_to_supervisors_and_admins_who_did_not_opt_out(mailbox, mak
     raw = next(bytes(m.raw) for m in queued if "jefa@empresa.es" in m.recipients)
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["Auto-Submitted"].startswith("auto-")
-    body = message.get_body().get_content()
+    part = message.get_body()
+    assert part is not None
+    body = part.get_content()
     assert "/reports/?first=2026-11-30&last=2026-12-06" in body
     assert boss.email in message["To"]
