@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -30,7 +31,7 @@ from ventanilla.privacy.export import customer_export_write
 from ventanilla.privacy.forms import CustomerLookupForm, EraseForm
 from ventanilla.privacy.selectors import customer_by_id, customer_held_data
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 # Archives up to this size are built in memory, bigger ones in a temporary file.
 SPOOL_BYTES = 16 * 1024 * 1024
 
@@ -39,7 +40,7 @@ def admin_only(view: View) -> View:
     """Send anonymous visitors to the login page; refuse anyone who is not an admin."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_manage_personal_data(request.user):
@@ -83,7 +84,7 @@ def customer_page(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 @require_POST
-def customer_export(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_export(request: HttpRequest, customer_id: int) -> FileResponse:
     """Build and send the customer's archive (logged as an export)."""
     customer = _customer(customer_id)
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115

@@ -37,7 +37,7 @@ def _stored(content: bytes) -> bool:
 
 def _figures() -> dict[int, tuple[object, ...]]:
     """What reports read of each ticket: dates, state, handling, messages, events, rating."""
-    figures = {}
+    figures: dict[int, tuple[object, ...]] = {}
     for t in Ticket.objects.order_by("pk"):
         articles = list(
             Article.objects.filter(ticket=t).values_list("direction", "kind", "created_at")
