@@ -87,7 +87,9 @@ def delivery_record_delivered(*, delivery: WebhookDelivery, response: Response) 
         **_response_fields(response),
     )
     if updated:
-        WebhookSubscription.objects.filter(pk=delivery.subscription_id).update(failing_since=None)
+        WebhookSubscription.objects.filter(
+            pk=delivery.subscription_id, failing_since__isnull=False
+        ).update(failing_since=None)
 
 
 @transaction.atomic
@@ -148,7 +150,9 @@ def _subscription_failed(subscription_id: int, *, now: datetime, gone: bool = Fa
     WebhookSubscription.objects.filter(pk=subscription_id, failing_since__isnull=True).update(
         failing_since=now
     )
-    subscription = WebhookSubscription.objects.get(pk=subscription_id)
+    subscription = WebhookSubscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        return  # deleted while its delivery was on the wire
     if gone:
         notices.webhook_subscription_disable(subscription=subscription, why=notices.GONE)
     elif subscription.failing_since and now - subscription.failing_since >= DISABLE_AFTER:
