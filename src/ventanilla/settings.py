@@ -296,6 +296,12 @@ elif VENTANILLA_QUEUE == "postgres":
     from psycopg.conninfo import make_conninfo
 
     _db = DATABASES["default"]
+    # Behind PgBouncer in transaction mode (VENTANILLA_DB_PGBOUNCER) the queue still needs
+    # a session of its own: it LISTENs for new tasks, and psycopg prepares the statements it
+    # repeats ("prepared statement _pg3_1 does not exist" through the pool). Then give it the
+    # PostgreSQL server itself here (deploy/ventanilla.env).
+    if config.env("VENTANILLA_QUEUE_DATABASE_URL"):
+        _db = config.database_from_url(config.env("VENTANILLA_QUEUE_DATABASE_URL"))
     HUEY |= {
         "huey_class": "ventanilla.core.queue.ClusterPostgresHuey",
         "dsn": make_conninfo(
