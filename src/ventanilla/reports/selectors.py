@@ -149,8 +149,10 @@ def _series(
     return list(points.values()), totals
 
 
-def _facet_groups(period: Period, filters: Filters, facet_q: Q) -> dict[str, Figures]:
-    rows = _rows(period, filters, facet_q).values("facet").annotate(**_sums((*BREAKDOWN, "tagged")))
+def _facet_groups(
+    period: Period, filters: Filters, facet_q: Q, columns: tuple[str, ...]
+) -> dict[str, Figures]:
+    rows = _rows(period, filters, facet_q).values("facet").annotate(**_sums(columns))
     groups = {row["facet"]: Figures.of(row) for row in rows}
     return {facet: f for facet, f in groups.items() if any(f.sums.values())}
 
@@ -164,7 +166,7 @@ def _organisations(period: Period, filters: Filters, limit: int = 15) -> list[tu
         facet_q &= Q(facet__startswith=f"o:{filters.organisation}|") | Q(
             facet=f"o:{filters.organisation}"
         )
-    groups = _facet_groups(period, filters, facet_q)
+    groups = _facet_groups(period, filters, facet_q, BREAKDOWN)
     ids = {int(f.split("|")[0][2:]): f for f in groups}
     names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
     ranked = sorted(ids.items(), key=lambda item: -groups[item[1]]["created"])[:limit]
@@ -176,7 +178,7 @@ def _tags(period: Period, filters: Filters, limit: int = 15) -> list[tuple[str, 
     facet_q = Q(facet__startswith=prefix)
     if filters.tag is not None:
         facet_q = Q(facet=f"{prefix}{filters.tag}")
-    groups = _facet_groups(period, filters, facet_q)
+    groups = _facet_groups(period, filters, facet_q, ("tagged", "resolved"))
     ranked = sorted(groups.items(), key=lambda item: (-item[1]["tagged"], item[0]))[:limit]
     return [(facet[len(prefix) :], figures) for facet, figures in ranked]
 
