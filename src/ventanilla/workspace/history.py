@@ -198,6 +198,9 @@ _SENTENCES: dict[str, Callable[[Data, Facts], str]] = {
     "resolution-mail-suppressed": lambda d, f: _("No resolution notice sent"),
     "rated": _rated,
     "portal-links-revoked": lambda d, f: _("The customer's links to this ticket were revoked"),
+    "customer-erased": lambda d, f: _(
+        "The customer's personal data was erased (the ticket stays, anonymised)"
+    ),
     "customer-portal-links-revoked": lambda d, f: (
         _("All portal links of %(email)s were revoked") % {"email": d.get("customer")}
     ),

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from ventanilla.privacy.record import ticket_mail_record
 from ventanilla.tickets.blobs import blob_get
 from ventanilla.tickets.canned import canned_for, canned_get_for, canned_render
 from ventanilla.tickets.models import Level
@@ -71,6 +72,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         "tags": tags,
         "other_tickets": customer_other_tickets(user=request.user, ticket=ticket),
         "history": history,
+        "mail_record": ticket_mail_record(ticket=ticket),
         "sla": sla_display(ticket, timezone.now()),
         "suggestion": suggestion,
         "priority_form": forms.PriorityForm(initial=initial_levels),
