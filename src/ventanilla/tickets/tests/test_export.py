@@ -159,3 +159,12 @@ def test_export_carries_the_full_record(conversation, make_agent):
     assert reply["state"] == "queued"
     assert reply["recipients"] == ["lucia@cliente.es"]
     assert "raw" not in reply
+
+
+def test_export_is_written_to_the_sensitive_action_log(conversation):
+    from ventanilla.agents.audit_log import SensitiveAction, SensitiveKind
+
+    _export()
+    (row,) = SensitiveAction.objects.filter(kind=SensitiveKind.EXPORT, target="tickets")
+    assert row.data == {"tickets": 2, "format": "json"}
+    assert row.actor_name.startswith("cli:")

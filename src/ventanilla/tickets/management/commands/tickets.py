@@ -5,12 +5,15 @@ Thin: the work is in ``ventanilla.tickets.export``; the shape is in ``docs/expor
 
 from __future__ import annotations
 
+import getpass
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ventanilla.agents.audit import sensitive_action_record
+from ventanilla.agents.audit_log import SensitiveKind
 from ventanilla.tickets.export import ticket_export_write
 
 
@@ -40,4 +43,11 @@ class Command(BaseCommand):
             with partial.open("w", encoding="utf-8") as handle:
                 count = ticket_export_write(handle.write)
             partial.replace(output)
+        # Every customer's conversation leaves the system: the sensitive-action log says who.
+        sensitive_action_record(
+            kind=SensitiveKind.EXPORT,
+            target="tickets",
+            actor_name=f"cli:{getpass.getuser()}",
+            data={"tickets": count, "format": "json"},
+        )
         self.stderr.write(f"{count} tickets exported")
