@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -48,6 +48,20 @@ class TicketFilters:
     updated_since: datetime | None = None
 
 
+def as_utc(value: datetime) -> datetime:
+    """Return ``value`` in UTC; a naive one is read as UTC.
+
+    ISO 8601 allows offsets (up to ±23:59 in Python) that PostgreSQL refuses beyond ±15:59:
+    converting before the query keeps any valid input a valid bound.
+    """
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01 with a positive offset
+        raise ApiProblem(400, "The date is out of range.", kind="date") from exc
+
+
 def _filters_q(filters: TicketFilters, user: AnyUser) -> Q:
     q = Q()
     if filters.status:
@@ -67,7 +81,7 @@ def _filters_q(filters: TicketFilters, user: AnyUser) -> Q:
     if filters.priority is not None:
         q &= Q(priority=filters.priority)
     if filters.updated_since is not None:
-        q &= Q(updated_at__gte=filters.updated_since)
+        q &= Q(updated_at__gte=as_utc(filters.updated_since))
     return q
 
 
@@ -82,8 +96,8 @@ def cursor_decode(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(value), int(pk)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        return as_utc(datetime.fromisoformat(value)), int(pk)
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise ApiProblem(400, "The cursor is not valid.", kind="cursor") from exc
 
 
