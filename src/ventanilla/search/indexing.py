@@ -1,12 +1,11 @@
-"""Writes of the index: a ticket's or an article's document, its words, the full rebuild.
+"""Writes of the index: a ticket's or an article's document and its words.
 
 Called by the listeners (``listeners.py``) inside the transaction that changed the ticket or
-the article, so the index never disagrees with what was committed.
+the article, so the index never disagrees with what was committed. The documents are built
+by ``ticket_document``/``article_document``, which the full rebuild (``reindex.py``) shares.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
@@ -20,9 +19,13 @@ MAX_BODY = 400_000
 MAX_WORD = 40
 
 
-def _remember_words(text: str) -> None:
-    """Add the new words of ``text`` to the vocabulary typos are corrected against."""
-    found = {w for w in words(text) if 3 <= len(w) <= MAX_WORD and not w.isdigit()}
+def vocabulary(text: str) -> set[str]:
+    """The words of ``text`` the vocabulary keeps (typos are corrected against them)."""
+    return {w for w in words(text) if 3 <= len(w) <= MAX_WORD and not w.isdigit()}
+
+
+def remember_words(found: set[str]) -> None:
+    """Add the words of ``found`` the vocabulary does not know yet."""
     if not found:
         return
     ordered = sorted(found)
@@ -34,24 +37,35 @@ def _remember_words(text: str) -> None:
     SearchWord.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
 
 
-def _save(doc: SearchDocument) -> None:
-    doc.body = doc.body[:MAX_BODY]
+def stem_document(doc: SearchDocument) -> None:
+    """Fill the stemmed columns SQLite's full-text table reads (PostgreSQL stems itself)."""
     if connection.vendor == "sqlite":
         doc.stem_title = stemmed(doc.title, doc.language)
         doc.stem_body = stemmed(doc.body, doc.language)
+
+
+def _save(doc: SearchDocument) -> None:
+    stem_document(doc)
     existing = SearchDocument.objects.filter(key=doc.key).values_list("pk", flat=True).first()
     doc.pk = existing
     doc.save(force_insert=existing is None)
-    _remember_words(f"{doc.title}\n{doc.body}")
+    remember_words(vocabulary(f"{doc.title}\n{doc.body}"))
 
 
-def _ticket_body(ticket: Ticket) -> str:
+def ticket_document(ticket: Ticket, *, tags: list[str], texts: list[str]) -> SearchDocument:
+    """The unsaved document of ``ticket`` (its customer loaded), its tag names and texts."""
     customer = ticket.customer
-    texts = Article.objects.filter(ticket=ticket).order_by("created_at", "pk")
-    parts = [customer.name, customer.email]
-    parts += [t.name for t in ticket.tags.all()]
-    parts += [a.new_text or a.text for a in texts.only("text", "new_text")]
-    return "\n".join(p for p in parts if p)
+    parts = [customer.name, customer.email, *tags, *texts]
+    return SearchDocument(
+        key=f"t:{ticket.pk}",
+        kind=DocumentKind.TICKET,
+        ticket=ticket,
+        slug=ticket.number,
+        language=ticket.language or customer.language or "es",
+        title=f"{ticket.number} {ticket.subject}",
+        body="\n".join(p for p in parts if p)[:MAX_BODY],
+        date=ticket.received_at,
+    )
 
 
 @transaction.atomic
@@ -61,17 +75,26 @@ def search_index_ticket(*, ticket_id: int) -> None:
     if ticket is None:
         SearchDocument.objects.filter(key=f"t:{ticket_id}").delete()
         return
-    doc = SearchDocument(
-        key=f"t:{ticket.pk}",
-        kind=DocumentKind.TICKET,
-        ticket=ticket,
-        slug=ticket.number,
-        language=ticket.language or ticket.customer.language or "es",
-        title=f"{ticket.number} {ticket.subject}",
-        body=_ticket_body(ticket),
-        date=ticket.received_at,
+    articles = Article.objects.filter(ticket=ticket).order_by("created_at", "pk")
+    texts = [a.new_text or a.text for a in articles.only("text", "new_text")]
+    tags = list(ticket.tags.order_by("name").values_list("name", flat=True))
+    _save(ticket_document(ticket, tags=tags, texts=texts))
+
+
+def article_document(article: KnowledgeArticle, *, tags: list[str]) -> SearchDocument:
+    """The unsaved document of knowledge ``article`` with its tag names."""
+    return SearchDocument(
+        key=f"k:{article.pk}",
+        kind=DocumentKind.ARTICLE,
+        knowledge_id=article.pk,
+        slug=article.slug,
+        language=article.language or "es",
+        title=article.title,
+        body=f"{article.body}\n{' '.join(tags)}".strip()[:MAX_BODY],
+        public=article.is_public,
+        published=article.status == ArticleStatus.PUBLISHED,
+        date=article.updated_at,
     )
-    _save(doc)
 
 
 @transaction.atomic
@@ -81,55 +104,4 @@ def search_index_article(*, article_id: int) -> None:
     if article is None:
         SearchDocument.objects.filter(key=f"k:{article_id}").delete()
         return
-    tags = " ".join(t.name for t in article.tags.all())
-    doc = SearchDocument(
-        key=f"k:{article.pk}",
-        kind=DocumentKind.ARTICLE,
-        knowledge_id=article.pk,
-        slug=article.slug,
-        language=article.language or "es",
-        title=article.title,
-        body=f"{article.body}\n{tags}".strip(),
-        public=article.is_public,
-        published=article.status == ArticleStatus.PUBLISHED,
-        date=article.updated_at,
-    )
-    _save(doc)
-
-
-def search_reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild every document (one transaction per batch); return how many were written.
-
-    Idempotent: documents are rewritten in place by key, and those whose object is gone
-    are dropped.
-    """
-    ticket_ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
-    article_ids = list(KnowledgeArticle.objects.order_by("pk").values_list("pk", flat=True))
-    total = len(ticket_ids) + len(article_ids)
-    done = 0
-    jobs: list[tuple[Callable[..., None], Iterable[int], str]] = [
-        (search_index_ticket, ticket_ids, "ticket_id"),
-        (search_index_article, article_ids, "article_id"),
-    ]
-    for index, ids, name in jobs:
-        batch = list(ids)
-        for start in range(0, len(batch), 200):
-            with transaction.atomic():
-                for pk in batch[start : start + 200]:
-                    index(**{name: pk})
-            done += len(batch[start : start + 200])
-            if progress:
-                progress(done, total)
-    _drop_orphans(set(ticket_ids), set(article_ids))
-    return total
-
-
-@transaction.atomic
-def _drop_orphans(ticket_ids: set[int], article_ids: set[int]) -> None:
-    docs = SearchDocument.objects.values_list("pk", "ticket_id", "knowledge_id")
-    gone = [
-        pk
-        for pk, ticket_id, knowledge_id in docs
-        if ticket_id not in ticket_ids and knowledge_id not in article_ids
-    ]
-    SearchDocument.objects.filter(pk__in=gone).delete()
+    _save(article_document(article, tags=[t.name for t in article.tags.all()]))

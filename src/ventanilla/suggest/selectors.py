@@ -107,15 +107,16 @@ def _nearest_allowed(
     if not len(vectors.ids):
         return {}
     sims = vectors.rows @ query
-    order = np.argsort(-sims)
     found: dict[int, float] = {}
-    start, size = 0, NEIGHBOURS * 4
-    while len(found) < NEIGHBOURS and start < len(order):
-        chunk = order[start : start + size]
+    start, end = 0, NEIGHBOURS * 4
+    while len(found) < NEIGHBOURS and start < len(sims):
+        # Only the best ``end`` are sorted (a partition, not a sort of every row).
+        best = np.argpartition(-sims, end - 1)[:end] if end < len(sims) else np.arange(len(sims))
+        chunk = best[np.argsort(-sims[best], kind="stable")][start:end]
         ids = [int(vectors.ids[i]) for i in chunk]
         kept = allowed(ids)
         found.update((pk, float(sims[i])) for pk, i in zip(ids, chunk, strict=True) if pk in kept)
-        start, size = start + size, size * 4
+        start, end = end, end * 4
     return dict(list(found.items())[:NEIGHBOURS])
 
 
@@ -180,8 +181,9 @@ def _similar_tickets(
     model: str,
 ) -> list[SimilarTicket]:
     def solved(ids: list[int]) -> set[int]:
-        found = Ticket.objects.filter(ticket_visible_to(user), pk__in=ids, status__in=DONE)
-        return set(found.exclude(pk=ticket.pk).values_list("pk", flat=True))
+        # The status is checked here, not in SQL: SQLite would walk its status index instead.
+        found = Ticket.objects.filter(ticket_visible_to(user), pk__in=ids).exclude(pk=ticket.pk)
+        return {pk for pk, status in found.values_list("pk", "status") if status in DONE}
 
     vectors = cached_vectors(kind=EmbeddingKind.TICKET, model=model, newest=MAX_VECTORS)
     ranked = hybrid_rank(

@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 
 from ventanilla.search.api import search
-from ventanilla.search.indexing import search_reindex
 from ventanilla.search.models import SearchDocument
+from ventanilla.search.reindex import search_reindex
 from ventanilla.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from ventanilla.agents.selectors import user_by_username
 from ventanilla.search.api import SearchFilters, SearchResults, search, search_unscoped
-from ventanilla.search.indexing import search_reindex
+from ventanilla.search.reindex import search_reindex
 
 BAR = 30
 
