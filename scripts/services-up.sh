@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite needs are up: PostgreSQL on 127.0.0.1, and the
 # Debian packages whose servers the tests start themselves on free loopback ports (Dovecot
-# IMAP/LMTP, Postfix, Chromium for the browser tests; see tests/servers/).
+# IMAP/LMTP, Postfix, Chromium for the browser tests; see tests/servers/; ip and socat for
+# the cluster test's network namespaces, tests/cluster/).
 #
 # Idempotent: when PostgreSQL already answers, it only says so. Otherwise (Debian/Ubuntu, as
 # root or with sudo) it installs PostgreSQL with apt, creates the cluster if needed, trusts
@@ -83,17 +84,20 @@ apt_get() {
 }
 
 # Debian packages the test fixtures run (binaries checked, packages installed if missing).
-MAIL_PACKAGES="dovecot-imapd dovecot-lmtpd postfix chromium"
-MAIL_BINARIES="/usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp /usr/sbin/postfix /usr/lib/chromium/chromium"
+# iproute2 and socat: tests/cluster makes three hosts as network namespaces and forwards
+# the database's port to them. The queue of a cluster lives in PostgreSQL
+# (VENTANILLA_QUEUE=postgres, README "The queue across hosts"): no other server to start.
+MAIL_PACKAGES="dovecot-imapd dovecot-lmtpd postfix chromium iproute2 socat"
+MAIL_BINARIES="/usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp /usr/sbin/postfix /usr/lib/chromium/chromium /usr/bin/socat /usr/sbin/ip"
 
 install_test_servers() {
     local missing=no bin
     for bin in $MAIL_BINARIES; do [ -x "$bin" ] || missing=yes; done
     if [ "$missing" = no ]; then
-        say "Dovecot, Postfix and Chromium are installed"
+        say "Dovecot, Postfix, Chromium, ip and socat are installed"
         return
     fi
-    command -v apt-get >/dev/null || die "Dovecot/Postfix/Chromium are missing and there is no apt-get here"
+    command -v apt-get >/dev/null || die "Dovecot/Postfix/Chromium/ip/socat are missing and there is no apt-get here"
     say "installing $MAIL_PACKAGES with apt-get (takes about 30-60 s)"
     # Postfix asks a question on install; "No configuration": the tests write their own.
     local selections
