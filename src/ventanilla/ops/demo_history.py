@@ -96,7 +96,7 @@ def demo_history_generate(
     customers = _customers(rng)
     for name in TAGS:
         Tag.objects.get_or_create(name=name)
-    plans = [_plan(rng, mailbox, customers, now, weeks, i) for i in range(count)]
+    plans = [_plan(rng, mailbox, customers, now, weeks, f"{seed}-{i}") for i in range(count)]
     plans.sort(key=lambda p: p.ticket.received_at)
     InboundMessage.objects.bulk_create([p.inbound for p in plans], batch_size=500)
     for p in plans:
@@ -146,7 +146,7 @@ def _plan(
     customers: list[Customer],
     now: datetime,
     weeks: int,
-    index: int,
+    index: str,
 ) -> Plan:
     customer = rng.choice(customers)
     received = _received(rng, now, weeks)
