@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from ventanilla.agents.permissions import is_agent
@@ -51,7 +52,7 @@ def api_user(request: HttpRequest) -> User:
     """Return the authenticated agent of an API request."""
     user = request.user
     if not isinstance(user, User):
-        raise ApiProblem(401, "Not authenticated.")
+        raise ApiProblem(401, _("Not authenticated."))
     return user
 
 
@@ -59,5 +60,5 @@ def require_write(request: HttpRequest) -> User:
     """Return the agent, refusing a read-only token (403) for a write."""
     token: ApiToken | None = getattr(request, REQUEST_ATTR, None)
     if token is not None and token.scope != ApiTokenScope.WRITE:
-        raise ApiProblem(403, "This token may only read.", kind="read-only-token")
+        raise ApiProblem(403, _("This token may only read."), kind="read-only-token")
     return api_user(request)

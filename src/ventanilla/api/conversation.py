@@ -8,6 +8,7 @@ import binascii
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from ventanilla.api.auth import api_user, require_write
@@ -34,7 +35,7 @@ def _files(items: list[FileIn]) -> list[SimpleUploadedFile]:
         try:
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
-            detail = f"{item.filename}: content_base64 is not base64."
+            detail = _("%(name)s: content_base64 is not base64.") % {"name": item.filename}
             raise ApiProblem(422, detail, kind="attachment") from exc
         files.append(SimpleUploadedFile(item.filename, content, item.content_type))
     return files

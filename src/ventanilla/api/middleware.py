@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from ventanilla.agents.login import client_ip
 from ventanilla.api import idempotency
@@ -57,10 +58,10 @@ def _rate_states(request: HttpRequest, credential: str) -> list[RateState]:
 
 def _replay(request: HttpRequest, claim: idempotency.Claim) -> HttpResponse:
     if claim.conflict:
-        detail = "This Idempotency-Key was used for another request."
+        detail = _("This Idempotency-Key was used for another request.")
         return problem_response(request, 422, detail, kind="idempotency-key-reuse")
     if claim.busy:
-        detail = "The first request with this Idempotency-Key is still running."
+        detail = _("The first request with this Idempotency-Key is still running.")
         headers = {"Retry-After": "1"}
         return problem_response(
             request, 409, detail, kind="idempotency-in-progress", headers=headers
@@ -91,7 +92,7 @@ class ApiEdgeMiddleware:
         headers = _rate_headers(tightest)
         if tightest.exceeded:
             headers["Retry-After"] = str(tightest.reset)
-            detail = "Too many requests; retry after the time in Retry-After."
+            detail = _("Too many requests; retry after the time in Retry-After.")
             return problem_response(request, 429, detail, kind="rate-limited", headers=headers)
         response = self._run(request, credential)
         for name, value in headers.items():
@@ -103,7 +104,7 @@ class ApiEdgeMiddleware:
         if request.method != "POST" or not key or not credential:
             return self.get_response(request)
         if len(key) > idempotency.KEY_MAX:
-            detail = "Idempotency-Key is longer than 255 characters."
+            detail = _("Idempotency-Key is longer than 255 characters.")
             return problem_response(request, 400, detail, kind="idempotency-key")
         fingerprint = idempotency.request_fingerprint(
             method="POST", path=request.get_full_path(), body=request.body

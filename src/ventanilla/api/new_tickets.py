@@ -22,6 +22,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ventanilla.intake.ingest import ingest_raw
 from ventanilla.mail.models import InboundSource, InboundState, Mailbox
@@ -55,7 +56,7 @@ class NewRequestResult:
 def _mailbox(address: str) -> Mailbox:
     mailbox = mailbox_by_address(address.strip()) if address.strip() else mailbox_default()
     if mailbox is None or not mailbox.active:
-        raise ValidationError("No such active support mailbox.", code="mailbox")
+        raise ValidationError(_("No such active support mailbox."), code="mailbox")
     return mailbox
 
 
@@ -65,7 +66,7 @@ def request_message(*, request: NewRequest, mailbox: Mailbox, agent: User) -> by
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ValidationError("The customer's address is not valid.", code="email") from exc
+        raise ValidationError(_("The customer's address is not valid."), code="email") from exc
     local, _at, domain = email.rpartition("@")
     message = EmailMessage(policy=SMTPUTF8)
     name = one_line(request.customer_name, 200)

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -107,12 +108,12 @@ def _on_api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
 def _on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = _validation_errors(exc)
     return problem_response(
-        request, 422, "The request is not valid.", kind="validation", errors=errors
+        request, 422, _("The request is not valid."), kind="validation", errors=errors
     )
 
 
 def _on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    detail = "A valid bearer token or a signed-in agent session is required."
+    detail = _("A valid bearer token or a signed-in agent session is required.")
     headers = {"WWW-Authenticate": 'Bearer realm="ventanilla"'}
     return problem_response(request, 401, detail, headers=headers)
 
@@ -122,11 +123,11 @@ def _on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem_response(request, 404, "No such resource, or not visible to you.")
+    return problem_response(request, 404, _("No such resource, or not visible to you."))
 
 
 def _on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return problem_response(request, 403, str(exc) or "You may not do this.")
+    return problem_response(request, 403, str(exc) or _("You may not do this."))
 
 
 def _on_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
@@ -139,7 +140,7 @@ def _on_state(request: HttpRequest, exc: TicketStateError) -> HttpResponse:
 
 def _on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.error("API error on %s", request.path, exc_info=exc)
-    return problem_response(request, 500, "Internal error; it has been logged.")
+    return problem_response(request, 500, _("Internal error; it has been logged."))
 
 
 def problems_install(api: NinjaAPI) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ventanilla.agents.permissions import can_manage, ticket_visible_to
 from ventanilla.api.problems import ApiProblem
@@ -59,7 +60,7 @@ def as_utc(value: datetime) -> datetime:
     try:
         return value.astimezone(UTC)
     except OverflowError as exc:  # 0001-01-01 with a positive offset
-        raise ApiProblem(400, "The date is out of range.", kind="date") from exc
+        raise ApiProblem(400, _("The date is out of range."), kind="date") from exc
 
 
 def _filters_q(filters: TicketFilters, user: AnyUser) -> Q:
@@ -98,7 +99,7 @@ def cursor_decode(cursor: str) -> tuple[datetime, int]:
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
         return as_utc(datetime.fromisoformat(value)), int(pk)
     except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiProblem(400, "The cursor is not valid.", kind="cursor") from exc
+        raise ApiProblem(400, _("The cursor is not valid."), kind="cursor") from exc
 
 
 def tickets_visible(*, user: AnyUser, filters: TicketFilters) -> QuerySet[Ticket]:

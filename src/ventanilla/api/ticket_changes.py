@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ventanilla.agents.models import Team
 from ventanilla.agents.selectors import agent_users_active
@@ -38,7 +39,7 @@ def _team(team_id: int | None) -> Team | None:
         return None
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
-        raise ValidationError("No such team.", code="team")
+        raise ValidationError(_("No such team."), code="team")
     return team
 
 
@@ -47,7 +48,7 @@ def _assignee(user_id: int | None) -> User | None:
         return None
     user = agent_users_active().filter(pk=user_id).first()
     if user is None:
-        raise ValidationError("No such active agent.", code="assignee")
+        raise ValidationError(_("No such active agent."), code="assignee")
     return user
 
 
