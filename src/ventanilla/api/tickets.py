@@ -49,7 +49,9 @@ class TicketListQuery(Schema):
     sort: Sort = "-received_at"
     cursor: str = NinjaField("", max_length=200)
     limit: int = NinjaField(50, ge=1, le=200)
-    total: bool = NinjaField(True, description="Count the matching tickets (one more query).")
+    total: bool = NinjaField(
+        False, description="Also count the matching tickets: one more query, over every match."
+    )
 
 
 @router.get("/tickets", response=TicketPage, summary="List tickets")
