@@ -1,14 +1,22 @@
-"""Ingestion benchmark: ``ventanilla mail import`` against the stdlib + SQLite floor.
+"""Ingestion benchmark: ``mail import`` and the live path against the stdlib + SQLite floor.
 
-For each corpus variant and database, alternately (A B A B ...) runs
-  A: ``ventanilla mail import DIR --json --no-progress`` in a fresh ``VENTANILLA_HOME``
-     with a freshly migrated database (migration and mailbox creation are not timed;
-     acknowledgements are rendered and queued in the outbox, never sent), and
-  B: ``../shared/tools/limit_ingest.py --src DIR --db X --batch 1`` (SQLite only: PG runs
-     are compared against the same floor),
-each as a whole child process, timed from outside (wall, user+sys CPU and peak RSS of that
-child from ``os.wait4``). Then checks our database against the corpus manifest: replies on
-their thread's ticket, no ticket and no acknowledgement for auto-replies and bounces.
+For each corpus variant and database, alternately runs, each as a whole child process in a
+fresh ``VENTANILLA_HOME`` with a freshly migrated database (migration and mailbox creation
+are not timed):
+  A: ``ventanilla mail import DIR --json`` as a user runs it (history: no acknowledgements);
+  B: ``../shared/tools/limit_ingest.py --src DIR --db X --batch 1``, the floor (SQLite only:
+     PostgreSQL runs are compared against the same floor);
+  L: the live path (``ingest_live.py``): per message ``intake.ingest_raw`` as the SMTP edge
+     calls it, then the worker's ``process_inbound`` task: live pipeline, triage, SLA clock,
+     routing, acknowledgement rendered and queued in the outbox (never sent);
+  B again,
+so each of our runs has its own floor run next to it (A/B and L/B pairs). Each child is
+timed from outside: wall, user+sys CPU and peak RSS of that child alone (``os.wait4``);
+the ratios ours/floor are per pair, wall and CPU (the CPU ratio is the steadier one on a
+shared machine), and their median is reported. Then, untimed, one more run of each path in
+process counts the SQL statements per message (new ticket / reply), and the database is
+checked against the corpus manifest: replies on their thread's ticket, no ticket and no
+acknowledgement for auto-replies and bounces.
 
     .venv/bin/python benchmarks/ingest.py --count 1000 --db both --runs 3 --variant all
     .venv/bin/python benchmarks/ingest.py --count 1000 --db sqlite --runs 1 --profile
@@ -53,19 +61,22 @@ class Run:
 
 @dataclass
 class Result:
-    """Every run of one variant on one database, with the correctness check."""
+    """Every run of one path (``import`` or ``live``) of one variant on one database."""
 
+    path: str
     variant: str
     db: str
     count: int
     ours: list[Run] = field(default_factory=list)
     limit: list[Run] = field(default_factory=list)
+    statements: dict[str, Any] = field(default_factory=dict)
     check: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
-        """Medians (and ranges) of wall, rate, RSS and the paired ratio ours/limit."""
-        ratios = [a.wall / b.wall for a, b in zip(self.ours, self.limit, strict=True)]
+        """Medians (and ranges) of wall, CPU, rate, RSS and the paired ratios ours/floor."""
+        pairs = list(zip(self.ours, self.limit, strict=True))
         return {
+            "path": self.path,
             "variant": self.variant,
             "db": self.db,
             "count": self.count,
@@ -75,10 +86,13 @@ class Result:
             "ours_rate": _stat([self.count / r.wall for r in self.ours]),
             "ours_max_rss_mib": max(r.max_rss_mib for r in self.ours),
             "limit_wall_s": _stat([r.wall for r in self.limit]),
+            "limit_cpu_s": _stat([r.cpu for r in self.limit]),
             "limit_rate": _stat([self.count / r.wall for r in self.limit]),
             "limit_max_rss_mib": max(r.max_rss_mib for r in self.limit),
-            "ratio_wall": _stat(ratios),
-            "import_output": self.ours[-1].output,
+            "ratio_wall": _stat([a.wall / b.wall for a, b in pairs]),
+            "ratio_cpu": _stat([a.cpu / b.cpu for a, b in pairs]),
+            "statements": self.statements,
+            "output": self.ours[-1].output,
             "check": self.check,
         }
 
@@ -148,7 +162,10 @@ def fresh_env(db: str, home: Path) -> dict[str, str]:
 
 
 def ventanilla(*args: str) -> list[str]:
-    """The ``ventanilla`` console script, run with this interpreter."""
+    """The ``ventanilla`` console script beside this interpreter (as a user runs it)."""
+    script = Path(sys.executable).with_name("ventanilla")
+    if script.exists():
+        return [str(script), *args]
     return [sys.executable, "-m", "ventanilla.cli", *args]
 
 
@@ -165,18 +182,28 @@ def prepare(db: str, home: Path, corpus: Path) -> dict[str, str]:
     return env
 
 
-def run_pair(db: str, corpus: Path, work: Path, index: int) -> tuple[Run, Run, dict[str, str]]:
-    """One A/B pair: our import (fresh home and database), then the floor."""
+def _mailbox(corpus: Path) -> str:
+    return str(json.loads((corpus / "_meta" / "summary.json").read_text())["args"]["to"])
+
+
+def ours_cmd(path: str, corpus: Path, *extra: str) -> list[str]:
+    """Our command for ``path``: ``mail import`` as a user runs it, or the live driver."""
+    if path == "import":
+        return ventanilla("mail", "import", str(corpus), "--json", "--no-progress")
+    driver = str(Path(__file__).resolve().with_name("ingest_live.py"))
+    return [sys.executable, driver, str(corpus), "--to", _mailbox(corpus), *extra]
+
+
+def run_pair(
+    path: str, db: str, corpus: Path, work: Path, index: int
+) -> tuple[Run, Run, dict[str, str]]:
+    """One pair: ours (fresh home and database), then the floor."""
     home = Path(tempfile.mkdtemp(prefix=f"home-{db}-", dir=work))
     env = prepare(db, home, corpus)
-    ours = timed(
-        ventanilla("mail", "import", str(corpus), "--json", "--no-progress"),
-        env,
-        work / f"ours-{db}-{index}",
-    )
+    ours = timed(ours_cmd(path, corpus), env, work / f"{path}-{db}-{index}")
     limit_cmd = [sys.executable, str(TOOLS / "limit_ingest.py"), "--src", str(corpus)]
     limit_cmd += ["--db", str(work / "limit.sqlite3"), "--batch", "1"]
-    limit = timed(limit_cmd, dict(os.environ), work / f"limit-{index}")
+    limit = timed(limit_cmd, dict(os.environ), work / f"limit-{path}-{index}")
     return ours, limit, env
 
 
@@ -188,21 +215,35 @@ def check(corpus: Path, env: dict[str, str]) -> dict[str, Any]:
     return result
 
 
-def bench(variant: str, db: str, args: argparse.Namespace, work: Path) -> Result:
-    """All runs of one variant on one database."""
+def count_statements(path: str, db: str, corpus: Path, work: Path) -> dict[str, Any]:
+    """One untimed run of ``path`` in process, counting SQL statements per message."""
+    env = prepare(db, Path(tempfile.mkdtemp(prefix=f"count-{db}-", dir=work)), corpus)
+    cmd = ours_cmd("live", corpus, "--count-statements", "--mode", path)
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"total": figures["statements_total"], **figures["statements"]}
+
+
+def bench(variant: str, db: str, args: argparse.Namespace, work: Path) -> list[Result]:
+    """All runs of one variant on one database: import and live pairs, alternating."""
     corpus = make_corpus(args.count, variant, args.seed)
-    result = Result(variant, db, args.count)
-    env: dict[str, str] = {}
+    results = {path: Result(path, variant, db, args.count) for path in args.paths}
+    envs: dict[str, dict[str, str]] = {}
     for index in range(args.runs):
-        ours, limit, env = run_pair(db, corpus, work, index)
-        result.ours.append(ours)
-        result.limit.append(limit)
-        print(
-            f"  {variant} {db} run {index + 1}: ours {ours.wall:.2f} s, limit {limit.wall:.2f} s",
-            file=sys.stderr,
-        )
-    result.check = check(corpus, env)
-    return result
+        for path, result in results.items():
+            ours, limit, envs[path] = run_pair(path, db, corpus, work, index)
+            result.ours.append(ours)
+            result.limit.append(limit)
+            print(
+                f"  {path} {variant} {db} run {index + 1}: ours {ours.wall:.2f} s "
+                f"({ours.cpu:.2f} CPU), floor {limit.wall:.2f} s ({limit.cpu:.2f} CPU)",
+                file=sys.stderr,
+            )
+    for path, result in results.items():
+        result.check = check(corpus, envs[path])
+        if not args.no_count:
+            result.statements = count_statements(path, db, corpus, work)
+    return list(results.values())
 
 
 def profile(args: argparse.Namespace, work: Path) -> str:
@@ -224,7 +265,7 @@ def profile(args: argparse.Namespace, work: Path) -> str:
     # Our own functions by cumulative time (where the pipeline spends it), then every
     # function by own time (what is hot underneath: parsing, SQL, templates...).
     stats.sort_stats("cumulative").print_stats(
-        r"src/ventanilla/mail/(pipeline|services|ingest|parsing)|tickets/|customers/", 20
+        r"src/ventanilla/(intake|imports|pipeline|parse|tickets|customers|outbound)/", 20
     )
     stats.sort_stats("tottime").print_stats(20)
     return buffer.getvalue()
@@ -233,19 +274,25 @@ def profile(args: argparse.Namespace, work: Path) -> str:
 def table(results: list[Result]) -> str:
     """A plain-text table of the medians."""
     head = (
-        f"{'variant':<26}{'db':<10}{'n':>6}{'ours s':>9}{'ours/s':>8}{'RSS MiB':>9}"
-        f"{'limit s':>9}{'limit/s':>9}{'ratio':>7}{'threaded':>12}{'auto acks':>10}"
+        f"{'path':<7}{'variant':<13}{'db':<9}{'n':>6}{'ours s':>8}{'CPU s':>7}{'RSS':>6}"
+        f"{'floor s':>8}{'CPU s':>7}{'wall x':>7}{'CPU x':>7}{'st/new':>7}{'st/re':>6}"
+        f"{'threaded':>11}{'auto acks':>10}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         s = r.summary()
         c = r.check
+        st = r.statements
+        new = st.get("new", {}).get("per_message", float("nan"))
+        reply = st.get("reply", {}).get("per_message", float("nan"))
         lines.append(
-            f"{r.variant:<26}{r.db:<10}{r.count:>6}{s['ours_wall_s']['median']:>9.2f}"
-            f"{s['ours_rate']['median']:>8.0f}{s['ours_max_rss_mib']:>9.1f}"
-            f"{s['limit_wall_s']['median']:>9.2f}{s['limit_rate']['median']:>9.0f}"
-            f"{s['ratio_wall']['median']:>7.2f}"
-            f"{c['replies_threaded']:>6}/{c['replies']:<5}{c['acks_to_automatic']:>10}"
+            f"{r.path:<7}{r.variant[:12]:<13}{r.db:<9}{r.count:>6}"
+            f"{s['ours_wall_s']['median']:>8.2f}{s['ours_cpu_s']['median']:>7.2f}"
+            f"{s['ours_max_rss_mib']:>6.0f}"
+            f"{s['limit_wall_s']['median']:>8.2f}{s['limit_cpu_s']['median']:>7.2f}"
+            f"{s['ratio_wall']['median']:>7.2f}{s['ratio_cpu']['median']:>7.2f}"
+            f"{new:>7.1f}{reply:>6.1f}"
+            f"{c['replies_threaded']:>5}/{c['replies']:<5}{c['acks_to_automatic']:>10}"
         )
     return "\n".join(lines)
 
@@ -258,6 +305,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=3, help="A/B pairs per variant and database")
     p.add_argument("--variant", choices=[*VARIANTS, "all"], default="default")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--path", choices=["import", "live", "both"], default="both")
+    p.add_argument("--no-count", action="store_true", help="skip the statement-count runs")
     p.add_argument("--profile", action="store_true", help="also print a cProfile top 20")
     p.add_argument("--check", type=Path, help=argparse.SUPPRESS)  # internal: see check()
     return p.parse_args(argv)
@@ -266,6 +315,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and write the table and the JSON summary."""
     args = parse_args(argv)
+    args.paths = ["import", "live"] if args.path == "both" else [args.path]
     if args.check is not None:
         from ingest_check import run_check
 
@@ -277,11 +327,18 @@ def main(argv: list[str] | None = None) -> None:
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="ventanilla-bench-") as tmp:
         for variant in variants:
-            results.extend(bench(variant, db, args, Path(tmp)) for db in dbs)
-        report: dict[str, Any] = {"results": [r.summary() for r in results]}
+            for db in dbs:
+                results.extend(bench(variant, db, args, Path(tmp)))
+        report: dict[str, Any] = {
+            "load": os.getloadavg(),
+            "cpus": os.cpu_count(),
+            "results": [r.summary() for r in results],
+        }
         if args.profile:
             report["profile_top20"] = profile(args, Path(tmp))
     print(table(results))
+    one, five, fifteen = os.getloadavg()
+    print(f"load average at the end (1, 5, 15 min): {one:.2f} {five:.2f} {fifteen:.2f}")
     if args.profile:
         print(report["profile_top20"])
     target = OUT / f"ingest-{args.count}-{time.strftime('%Y%m%d-%H%M%S')}.json"
