@@ -33,6 +33,8 @@ from ventanilla.webhooks.targets import TargetRefusedError, url_check_literal
 from ventanilla.webhooks.tasks import webhook_flush
 
 SECRET_BYTES = 32
+NAME_CHARS = 100  # WebhookSubscription.name max_length
+URL_CHARS = 2000  # WebhookSubscription.url max_length
 
 
 def webhook_user_is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -48,6 +50,8 @@ def webhook_subscription_check(
     """Check the fields (``ValidationError`` per field); return the event types in order."""
     if not name.strip():
         raise ValidationError({"name": _("Give the subscription a name.")})
+    if len(name.strip()) > NAME_CHARS or len(url.strip()) > URL_CHARS:
+        raise ValidationError(_("The name or the URL is too long."))
     unknown = sorted(set(event_types) - set(EventType.values))
     if unknown:
         raise ValidationError(

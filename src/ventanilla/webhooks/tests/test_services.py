@@ -152,3 +152,13 @@ def test_delete_removes_the_log(subscribe, admin_user, new_ticket):
     assert not WebhookDelivery.objects.exists()
     new_ticket()  # and no delivery points at it afterwards
     assert not WebhookDelivery.objects.exists()
+
+
+def test_name_and_url_lengths_are_checked(admin_user):
+    for name, url in (("x" * 101, PUBLIC), ("CRM", PUBLIC + "?" + "a" * 2000)):
+        with pytest.raises(ValidationError):
+            webhook_subscription_create(
+                actor=admin_user,
+                fields=SubscriptionFields(name=name, url=url, event_types=["ticket.created"]),
+            )
+    assert not WebhookSubscription.objects.exists()
