@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ventanilla.agents.models import Team
-from ventanilla.agents.selectors import agent_users_active
+from ventanilla.agents.selectors import agent_users_active, team_list
 from ventanilla.tickets import assignment, lifecycle, priority
 from ventanilla.tickets.models import Ticket, TicketStatus
 
@@ -37,7 +37,7 @@ class TicketChanges:
 def _team(team_id: int | None) -> Team | None:
     if team_id is None:
         return None
-    team = Team.objects.filter(pk=team_id).first()
+    team = team_list().filter(pk=team_id).first()
     if team is None:
         raise ValidationError(_("No such team."), code="team")
     return team
