@@ -10,7 +10,8 @@ PostgreSQL storage), all with the same two changes:
   host's. A lock lost with a queue restart is no longer possible either: it is not there.
 - ``read_periodic``, which the scheduler of every consumer calls each minute, keeps only the
   tasks whose period this scheduler claimed first (a unique row per task and minute), so each
-  periodic task runs once per period however many hosts run a worker.
+  periodic task runs once per period however many hosts run a worker; they go ahead of the
+  queue's backlog.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 # holder's lock frees itself within two minutes, and a database too slow for two renewals
 # in a row does not take a live holder's lock away.
 LOCK_SECONDS = 120.0
+# Periodic tasks jump the queue (SQLite and PostgreSQL storage order by priority; Redis
+# ignores it): a sweep or the outbox flush waiting behind thousands of mails would come
+# too late to be of use.
+PERIODIC_PRIORITY = 10
 
 
 class _Renewal(threading.Thread):
@@ -168,6 +173,9 @@ class ClusterMixin:
             log.warning("periodic tasks not scheduled: the database is unavailable", exc_info=True)
         finally:
             connections.close_all()
+        for task in claimed:
+            # Ahead of a backlog: the sweeps exist for when the queue is behind or lost.
+            task.priority = PERIODIC_PRIORITY
         return claimed
 
 
