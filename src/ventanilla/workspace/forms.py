@@ -15,8 +15,9 @@ from ventanilla.tickets.models import Priority, TicketStatus
 from ventanilla.workspace.display import level_choices
 
 
-class InboxFilterForm(forms.Form):
-    """The filters and sort of an inbox view, from GET parameters."""
+class TicketFilterForm(forms.Form):
+    """The ticket filters the inbox and the search share: status, priority, team, assignee
+    ("me", "none" or an id) and customer (part of a name or an address)."""
 
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", "—"), *TicketStatus.choices]
@@ -33,6 +34,23 @@ class InboxFilterForm(forms.Form):
     )
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
     customer = forms.CharField(label=_("Customer"), required=False, max_length=200)
+
+    def shared_filters(self) -> dict[str, Any]:
+        """The valid shared filters, by name (an invalid field is ignored, never fatal)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        team = data.get("team")
+        return {
+            "status": data.get("status") or "",
+            "priority": data.get("priority"),
+            "team": team.pk if team is not None else None,
+            "assignee": (data.get("assignee") or "").strip(),
+            "customer": (data.get("customer") or "").strip(),
+        }
+
+
+class InboxFilterForm(TicketFilterForm):
+    """The filters and sort of an inbox view, from GET parameters."""
+
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -53,13 +71,8 @@ class InboxFilterForm(forms.Form):
     def filters(self) -> InboxFilters:
         """Return the valid filters (an invalid field is ignored rather than failing the page)."""
         data = self.cleaned_data if self.is_valid() else {}
-        team = data.get("team")
         return InboxFilters(
-            status=data.get("status") or "",
-            priority=data.get("priority"),
-            team=team.pk if team is not None else None,
-            assignee=(data.get("assignee") or "").strip(),
-            customer=(data.get("customer") or "").strip(),
+            **self.shared_filters(),
             tag=(data.get("tag") or "").strip(),
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),

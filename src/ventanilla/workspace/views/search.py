@@ -11,9 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.agents.selectors import team_list
 from ventanilla.search.api import SearchFilters, search
-from ventanilla.tickets.models import Priority, TicketStatus
+from ventanilla.workspace.forms import TicketFilterForm
 from ventanilla.workspace.selectors import assignable_agents
 from ventanilla.workspace.views.common import agent_required, request_user
 
@@ -21,8 +20,8 @@ PAGE_SIZE = 20
 MAX_PAGE = 50
 
 
-class SearchForm(forms.Form):
-    """The query and the filters of a search, from GET parameters."""
+class SearchForm(TicketFilterForm):
+    """The query and the filters of a search, from GET parameters (the inbox's, and more)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=500)
     kind = forms.ChoiceField(
@@ -30,21 +29,6 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", "—"), ("ticket", _("Tickets")), ("article", _("Knowledge articles"))],
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *TicketStatus.choices]
-    )
-    priority = forms.TypedChoiceField(
-        label=_("Priority"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "—"), *Priority.choices],
-    )
-    team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=team_list(), empty_label="—"
-    )
-    assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
-    customer = forms.CharField(label=_("Customer"), required=False, max_length=200)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -60,13 +44,10 @@ class SearchForm(forms.Form):
     def filters(self) -> SearchFilters:
         """Return the valid filters (an invalid field is ignored rather than failing the page)."""
         data = self.cleaned_data if self.is_valid() else {}
-        team = data.get("team")
+        shared = self.shared_filters()
+        shared["team_id"] = shared.pop("team")
         return SearchFilters(
-            status=data.get("status") or "",
-            priority=data.get("priority"),
-            team_id=team.pk if team is not None else None,
-            assignee=(data.get("assignee") or "").strip(),
-            customer=(data.get("customer") or "").strip(),
+            **shared,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             kind=data.get("kind") or "",
