@@ -85,7 +85,8 @@ def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
     return max((when - now).total_seconds(), 0.0)
 
 
-def _shutdown(connection: http.client.HTTPConnection) -> None:
+def _shutdown(connection: http.client.HTTPConnection, fired: threading.Event) -> None:
+    fired.set()
     sock = connection.sock
     if sock is not None:
         # Already closed: the request ended on its own.
@@ -100,13 +101,17 @@ def http_post(target: Target, *, headers: dict[str, str], body: bytes) -> Respon
         connection = _PinnedHTTPSConnection(target, ssl.create_default_context())
     else:
         connection = _PinnedHTTPConnection(target)
-    deadline = threading.Timer(TOTAL_TIMEOUT, _shutdown, args=(connection,))
+    fired = threading.Event()
+    deadline = threading.Timer(TOTAL_TIMEOUT, _shutdown, args=(connection, fired))
     deadline.daemon = True
     deadline.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         answer = connection.getresponse()
         excerpt = answer.read(BODY_EXCERPT_BYTES)
+        if fired.is_set():
+            # A cut connection reads as the end of the headers or body: not an answer.
+            raise TransportError(f"no complete answer within {TOTAL_TIMEOUT:.0f} s")
         return Response(
             status=answer.status,
             body=excerpt.decode("utf-8", "replace"),

@@ -1,0 +1,93 @@
+"""The HTTP transport against real sockets: timeouts, a trickling receiver, Retry-After."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from ventanilla.webhooks import transport
+from ventanilla.webhooks.targets import Target
+from ventanilla.webhooks.transport import TransportError, http_post, retry_after_seconds
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Callable[[socket.socket], None]], Target]]:
+    """A TCP server on loopback whose every connection is handled by the given function."""
+    listeners: list[socket.socket] = []
+
+    def start(handle: Callable[[socket.socket], None]) -> Target:
+        listener = socket.create_server(("127.0.0.1", 0))
+        listeners.append(listener)
+
+        def serve() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=serve, daemon=True).start()
+        port = listener.getsockname()[1]
+        return Target("http", "localhost", port, "127.0.0.1", "/")
+
+    yield start
+    for listener in listeners:
+        listener.close()
+
+
+def test_silent_receiver_times_out(raw_server, monkeypatch):
+    monkeypatch.setattr(transport, "READ_TIMEOUT", 0.5)
+    target = raw_server(lambda conn: time.sleep(5))
+    began = time.monotonic()
+    with pytest.raises(TransportError, match="timed out"):
+        http_post(target, headers={}, body=b"{}")
+    assert time.monotonic() - began < 3
+
+
+def test_trickling_receiver_hits_the_total_deadline(raw_server, monkeypatch):
+    monkeypatch.setattr(transport, "TOTAL_TIMEOUT", 1.0)
+
+    def trickle(conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        try:
+            for _ in range(100):  # a header byte every 0.2 s: no read ever times out
+                conn.sendall(b"X")
+                time.sleep(0.2)
+        except OSError:
+            return
+
+    target = raw_server(trickle)
+    began = time.monotonic()
+    with pytest.raises(TransportError):
+        http_post(target, headers={}, body=b"{}")
+    assert time.monotonic() - began < 4
+
+
+def test_refused_connection(raw_server):
+    target = raw_server(lambda conn: conn.close())
+    closed = Target("http", "localhost", target.port, "127.0.0.1", "/")
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        free_port = probe.getsockname()[1]
+    with pytest.raises(TransportError, match="Connection"):
+        http_post(Target("http", "localhost", free_port, "127.0.0.1", "/"), headers={}, body=b"{}")
+    with pytest.raises(TransportError):  # accepted, then closed without an answer
+        http_post(closed, headers={}, body=b"{}")
+
+
+def test_retry_after_forms():
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert retry_after_seconds("120", now=now) == 120
+    later = format_datetime(now + timedelta(minutes=3), usegmt=True)
+    assert retry_after_seconds(later, now=now) == 180
+    earlier = format_datetime(now - timedelta(minutes=3), usegmt=True)
+    assert retry_after_seconds(earlier, now=now) == 0
+    assert retry_after_seconds("soon", now=now) is None
+    assert retry_after_seconds(None, now=now) is None
