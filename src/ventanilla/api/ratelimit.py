@@ -42,7 +42,7 @@ def rate_hit(
     now = time.time() if now is None else now
     window = int(now // window_seconds)
     table = connection.ops.quote_name(RateCounter._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(_UPSERT.format(table=table), [bucket[:80], window])
         row = cursor.fetchone()
     hits = int(row[0]) if row else 1

@@ -36,6 +36,34 @@ SORTS: dict[str, tuple[str, bool]] = {
 }
 
 
+# What a list row shows (``api/render.ticket_out``): a page reads these columns only, not the
+# triage suggestion, resolution note and the rest of every joined ticket.
+PAGE_FIELDS = (
+    "number",
+    "subject",
+    "status",
+    "urgency",
+    "impact",
+    "priority",
+    "language",
+    "team_id",
+    "assignee_id",
+    "possible_spoof",
+    "received_at",
+    "last_activity_at",
+    "updated_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "customer__email",
+    "customer__name",
+    "merged_into__number",
+    "follow_up_of__number",
+)
+
+
 @dataclass(frozen=True)
 class TicketFilters:
     """The list's filters, already parsed (empty = no filter)."""
@@ -121,6 +149,7 @@ def ticket_page(
     order = (f"-{field}", "-id") if descending else (field, "id")
     page = list(
         rows.select_related("customer", "merged_into", "follow_up_of")
+        .only(*PAGE_FIELDS)
         .prefetch_related("tags")
         .order_by(*order)[: limit + 1]
     )
