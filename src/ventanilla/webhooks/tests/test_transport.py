@@ -91,3 +91,58 @@ def test_retry_after_forms():
     assert retry_after_seconds(earlier, now=now) == 0
     assert retry_after_seconds("soon", now=now) is None
     assert retry_after_seconds(None, now=now) is None
+
+
+def _self_signed(directory) -> tuple[str, str]:
+    """A self-signed certificate for ``localhost`` (no CA we trust signed it)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(tz=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_tls_is_verified_against_the_url_name(raw_server, tmp_path):
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+
+    def handshake(conn: socket.socket) -> None:
+        try:
+            context.wrap_socket(conn, server_side=True).recv(1)
+        except (ssl.SSLError, OSError):
+            conn.close()
+
+    plain = raw_server(handshake)
+    target = Target("https", "localhost", plain.port, "127.0.0.1", "/")
+    with pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+        http_post(target, headers={}, body=b"{}")
+    assert names == ["localhost"]  # SNI carries the URL's name, not the address
