@@ -26,17 +26,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import authres
-import dkim
-import dkim.dnsplug
 from publicsuffixlist import PublicSuffixList
 
 Verdict = Literal["pass", "fail", "none"]
 DnsFunc = Callable[..., Any]
 
-# The DNS TXT lookup used for DKIM keys; tests replace it with a stub (no network).
-# It runs inside the processing transaction, so keep it short: a time-out is "no evidence".
+# The DNS TXT lookup used for DKIM keys (None: dkimpy's own); tests replace it with a stub
+# (no network). It runs inside the processing transaction, so keep it short: a time-out is
+# "no evidence". dkimpy itself is imported on first use: a command that never checks a
+# signature (``mail import``: history is not checked again) never pays for loading it.
 DNS_TIMEOUT_SECONDS = 3
-dns_txt: DnsFunc = dkim.dnsplug.get_txt
+dns_txt: DnsFunc | None = None
 _D_TAG_RE = re.compile(rb"(?:^|;)\s*d\s*=\s*([^;\s]+)", re.IGNORECASE)
 
 
@@ -153,6 +153,8 @@ def _signature_domain(header_value: bytes) -> str:
 
 def verify_dkim(raw: bytes, from_domain: str, dnsfunc: DnsFunc | None = None) -> AuthVerdict:
     """Verify every DKIM signature; pass when one passes and is aligned with ``from_domain``."""
+    import dkim  # on first use: see ``dns_txt``
+
     checker = dkim.DKIM(raw)
     signatures = [v for (k, v) in checker.headers if k.lower() == b"dkim-signature"]
     if not signatures:
@@ -176,7 +178,10 @@ def verify_dkim(raw: bytes, from_domain: str, dnsfunc: DnsFunc | None = None) ->
 
 def _verify_one(raw: bytes, index: int, dnsfunc: DnsFunc | None) -> str:
     """Verify signature number ``index``: "pass", "fail" or "temperror"."""
-    resolver = dnsfunc or dns_txt
+    import dkim  # on first use: see ``dns_txt``
+    import dkim.dnsplug
+
+    resolver = dnsfunc or dns_txt or dkim.dnsplug.get_txt
     timed_out: list[bytes] = []
 
     def lookup(name: bytes, timeout: int = 5) -> Any:

@@ -59,6 +59,12 @@ class OutboundMessage(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="outbound_state_next"),
             models.Index(fields=["kind", "created_at"], name="outbound_kind_created"),
+            # The acknowledgement limit (``outbound.policy.ack_rate_limited``) counts one
+            # customer's acks through his tickets: covering, so each ticket is one probe and
+            # the count never scans every recent ack, whatever the planner's statistics.
+            models.Index(
+                fields=["ticket", "kind", "mailbox", "created_at"], name="outbound_ticket_kind"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -91,6 +91,10 @@ class Command(BaseCommand):
     """Import mail archives, or reprocess quarantined messages."""
 
     help = "Import mail archives (.eml, folders, mbox, Maildir) or reprocess quarantined mail."
+    # System checks look at the whole project (admin, URLs, templates) on every start; the
+    # mail subcommands touch none of it, and ``mail gate`` runs once per delivered message.
+    # ``ventanilla check`` and every server start still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Declare the ``import`` and ``reprocess`` subcommands."""
