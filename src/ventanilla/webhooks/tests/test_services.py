@@ -162,3 +162,20 @@ def test_name_and_url_lengths_are_checked(admin_user):
                 fields=SubscriptionFields(name=name, url=url, event_types=["ticket.created"]),
             )
     assert not WebhookSubscription.objects.exists()
+
+
+def test_secrets_rekey_after_a_key_rotation(subscribe, settings):
+    from ventanilla.webhooks.rekey import webhook_secrets_rekey
+    from ventanilla.webhooks.tests.conftest import SECRET
+
+    subscription = subscribe(PUBLIC, name="CRM")
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "una-clave-nueva-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+
+    report = webhook_secrets_rekey()
+
+    assert report.rotated == ["CRM"]
+    settings.SECRET_KEY_FALLBACKS = []  # the old key is gone: the secret still opens
+    assert WebhookSubscription.objects.get(pk=subscription.pk).secret == SECRET
+    assert webhook_secrets_rekey().current == ["CRM"]
