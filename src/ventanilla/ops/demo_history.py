@@ -38,6 +38,7 @@ from ventanilla.tickets.signals import events_recorded
 from ventanilla.tickets.sla_config import sla_calendar
 
 HISTORY_SENDER = "historial@demo.invalid"
+HISTORY_TICKETS = 300
 ORGANISATIONS = (
     ("Clínica Sol", "clinicasol.es"),
     ("Talleres Norte", "tallernorte.es"),
@@ -72,7 +73,7 @@ def demo_history_ensure(
     mailbox: Mailbox,
     agents: list[User],
     team: str,
-    count: int = 300,
+    count: int = HISTORY_TICKETS,
     weeks: int = 8,
     seed: int = 7,
 ) -> int:
