@@ -11,6 +11,7 @@ from huey.exceptions import TaskLockedException
 
 from ventanilla.core import queue
 from ventanilla.core.models import Lease, PeriodicRun
+from ventanilla.core.node import node_name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +23,7 @@ def test_the_configured_huey_is_the_cluster_one():
 def test_a_lock_is_a_lease_that_a_second_holder_cannot_take():
     with HUEY.lock_task("outbox-flush"):
         row = Lease.objects.get(name="ventanilla.lock.outbox-flush")
-        assert row.holder.split(":")[0] == queue.node.node_name()
+        assert row.holder.split(":")[0] == node_name()
         assert HUEY.is_locked("outbox-flush")
         with pytest.raises(TaskLockedException), HUEY.lock_task("outbox-flush"):
             pass  # pragma: no cover
