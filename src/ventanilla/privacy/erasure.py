@@ -27,11 +27,11 @@ from django.db.models import F, Q, QuerySet
 
 from ventanilla.agents.audit import sensitive_action_record
 from ventanilla.agents.audit_log import SensitiveKind
-from ventanilla.agents.models import Notification
 from ventanilla.customers.models import Customer
 from ventanilla.customers.signals import customer_erased
 from ventanilla.mail.models import BlockedSender, InboundMessage, OutboundMessage, OutboundState
 from ventanilla.privacy.blobs import blobs_remove_unreferenced
+from ventanilla.privacy.mentions import mention_tickets, mentions_scrub
 from ventanilla.privacy.scrub import ERASED, PLACEHOLDER_DOMAIN, Identity, address_digest
 from ventanilla.search.indexing import search_index_ticket
 from ventanilla.search.models import SearchWord
@@ -45,7 +45,6 @@ from ventanilla.tickets.models import (
     Participant,
     SatisfactionRating,
     Ticket,
-    TicketEvent,
 )
 
 ERASED_SUFFIX = "-ERASED"
@@ -110,52 +109,6 @@ def _erase_tickets(ticket_ids: list[int], placeholder: Customer, who: Identity) 
     articles.filter(direction=ArticleDirection.IN).exclude(sender_email=placeholder.email).update(
         sender_email=""
     )
-
-
-def _scrub_rows(ticket_ids: list[int], who: Identity, customer: Customer) -> None:
-    """Rewrite the audit events and notices that name the customer, on any ticket."""
-    mention = Q(ticket__in=ticket_ids)
-    for term in who.terms:
-        mention |= Q(data__icontains=term)
-    for term in who.terms:
-        mention |= Q(actor__iexact=term)
-    for event in TicketEvent.objects.filter(mention):
-        event.data = who.scrub(event.data)
-        # The customer is the actor of what he did himself (a rating, a portal answer).
-        event.actor = who.scrub(event.actor)
-        event.save(update_fields=["data", "actor"])
-    Notification.objects.filter(ticket__in=ticket_ids).update(text=ERASED)
-    for note in Notification.objects.filter(text__icontains=who.email):
-        note.text = who.scrub(note.text)
-        note.save(update_fields=["text"])
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Customer), object_id=str(customer.pk)
-    ).update(object_repr=ERASED, change_message="")
-    BlockedSender.objects.filter(pattern__iexact=who.email).delete()
-
-
-ARTICLE_TEXT = ("subject", "text", "new_text", "html", "to", "cc")
-
-
-def _scrub_elsewhere(ticket_ids: list[int], placeholder: Customer, who: Identity) -> None:
-    """On other customers' tickets: he is no participant any more, and no text names him.
-
-    His own messages there (as a copied participant) stay for that customer's case, under
-    the placeholder's address and with his name and address replaced in their text.
-    """
-    others = Article.objects.exclude(ticket__in=ticket_ids)
-    others.filter(sender_email__iexact=who.email).update(
-        sender_email=placeholder.email, sender_name=""
-    )
-    Participant.objects.filter(email__iexact=who.email).delete()
-    mention = Q(pk__in=[])
-    for term in who.terms:
-        for field in ARTICLE_TEXT:
-            mention |= Q(**{f"{field}__icontains": term})
-    for article in others.filter(mention).only("pk", *ARTICLE_TEXT):
-        for field in ARTICLE_TEXT:
-            setattr(article, field, who.scrub(getattr(article, field)))
-        article.save(update_fields=list(ARTICLE_TEXT))
 
 
 def erasure_inbound(*, customer: Customer) -> QuerySet[InboundMessage]:
@@ -234,8 +187,12 @@ def customer_erase(*, customer: Customer, actor: User | None, actor_name: str = 
     outbound_ids = list(erasure_outbound(customer=customer).values_list("pk", flat=True))
     placeholder = _placeholder(customer)
     _erase_tickets(ticket_ids, placeholder, who)
-    _scrub_rows(ticket_ids, who, customer)
-    _scrub_elsewhere(ticket_ids, placeholder, who)
+    others = mention_tickets(who=who, exclude=ticket_ids)
+    mentions_scrub(who=who, ticket_ids=ticket_ids, other_ids=others, placeholder=placeholder)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Customer), object_id=str(customer.pk)
+    ).update(object_repr=ERASED, change_message="")
+    BlockedSender.objects.filter(pattern__iexact=who.email).delete()
     _erase_mail(inbound_ids, outbound_ids)
     n_files, digests = _erase_attachments(ticket_ids)
     label = actor.get_username() if actor is not None else actor_name or "system"

@@ -20,7 +20,7 @@ def test_ticket_page_shows_every_mail_with_its_delivery_state(client, history, m
         page = client.get(reverse("workspace:ticket", args=[history.lucia.number]))
     assert page.status_code == 200
     record = page.context["mail_record"]
-    assert [m.incoming for m in record][0] is True
+    assert record[0].incoming is True
     assert record == sorted(record, key=lambda m: m.at)
     (reply,) = [m for m in record if not m.incoming and m.error]
     assert (reply.attempts, reply.error) == (5, "550 5.1.1 mailbox unknown")
