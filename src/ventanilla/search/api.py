@@ -247,6 +247,15 @@ def _or_terms(text: str) -> list[Term]:
     return [Term(typed=w, variants=(w,)) for w in significant_words(text)]
 
 
+def _or_match(text: str, docs: QuerySet[SearchDocument], limit: int) -> list[engine.Row]:
+    # An OR of a text's words matches nearly every document: rank the newest few times
+    # ``limit`` (the suggestions only take a strong full-text match as a bonus).
+    page = engine.match(
+        terms=_or_terms(text), scope=docs, any_term=True, limit=limit, candidates=4 * limit
+    )
+    return page.rows
+
+
 def ticket_candidates(
     *,
     text: str,
@@ -262,7 +271,7 @@ def ticket_candidates(
     if exclude_id is not None:
         q &= ~Q(pk=exclude_id)
     docs = SearchDocument.objects.filter(Q(kind=DocumentKind.TICKET) & _through_ticket(q))
-    rows = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit).rows
+    rows = _or_match(text, docs, limit)
     ticket_of = dict(docs.filter(pk__in=[r[0] for r in rows]).values_list("pk", "ticket_id"))
     return [(ticket_of[pk] or 0, score) for pk, score, _exact in rows]
 
@@ -282,6 +291,6 @@ def article_candidates(
         docs = docs.filter(public=True)
     if language:
         docs = docs.filter(language=language)
-    rows = engine.match(terms=_or_terms(text), scope=docs, any_term=True, limit=limit).rows
+    rows = _or_match(text, docs, limit)
     article_of = dict(docs.filter(pk__in=[r[0] for r in rows]).values_list("pk", "knowledge_id"))
     return [(article_of[pk] or 0, score) for pk, score, _exact in rows]
