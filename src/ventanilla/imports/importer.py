@@ -9,8 +9,9 @@ Migrating an old support mailbox: its messages carry the source ``import``, so t
 through the import pipeline (``pipeline/registry.py``), where the agents' replies become
 outbound articles; a message whose parent comes later in the archive is deferred and
 processed again after the first pass (repeated while that threads more, then once more
-with nothing deferred: ``replay.py``); at the end every ticket the import touched gets its
-real last activity and the status chosen for history (``bookkeeping.py``). History is
+with nothing deferred: ``replay.py``); each ticket gets its real last activity (its newest
+mail date) and the status chosen for history as each mail is written (the import
+pipeline's ``imported-history`` step: no pass over the tickets afterwards). History is
 never acknowledged unless asked (``send_ack``), and a dry run does all of it in a
 transaction that is rolled back, so its counts are real. Memory stays bounded: messages
 are streamed one at a time and only ids are kept.
@@ -19,34 +20,26 @@ are streamed one at a time and only ids are kept.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from ventanilla.core.batching import in_batches
 from ventanilla.imports.archive import ArchiveItem, Source
-from ventanilla.imports.bookkeeping import (
-    import_ticket_ids_touched,
-    import_ticket_ids_unsettled,
-    inbound_import_requeue,
-    ticket_history_settle,
-)
+from ventanilla.imports.group import import_group, import_one
 from ventanilla.imports.replay import (
     ImportRun,
     Processed,
     import_run_new,
-    process_now,
     reprocess,
     retry_deferred,
 )
-from ventanilla.intake.ingest import ingest_raw
-from ventanilla.mail.models import InboundMessage, InboundSource, InboundState
+from ventanilla.mail.models import InboundState
 from ventanilla.mail.selectors import inbound_quarantine_reason, inbound_quarantined_ids
-from ventanilla.pipeline.handlers.imported_reply import DEFERRED_REASON
+from ventanilla.mail.statistics import database_statistics_refresh
 
 __all__ = [
     "ImportCounts",
@@ -108,10 +101,6 @@ OUTCOME_FIELD: dict[str, tuple[str, ...]] = {
 }
 
 
-def _is_deferred(inbound: InboundMessage) -> bool:
-    return inbound.state == InboundState.IGNORED and inbound.reasons == [DEFERRED_REASON]
-
-
 def import_raw(
     raw: bytes, run: ImportRun, *, envelope_to: Sequence[str], send_ack: bool
 ) -> Processed:
@@ -123,23 +112,11 @@ def import_raw(
     Unlike a live edge, the importer need not commit the bytes before processing: the
     archive on disk stays the durable copy, so storing and processing share one commit
     (one fsync instead of two). Inside it the pipeline runs in a savepoint, so a failing
-    message is still rolled back alone and quarantined with its bytes kept.
+    message is still rolled back alone and quarantined with its bytes kept. Archives are
+    imported a group at a time (``group.py``); this is the way back when a group fails.
     """
     with transaction.atomic():
-        result = ingest_raw(
-            raw,
-            source=InboundSource.IMPORT,
-            envelope_to=envelope_to,
-            send_ack=send_ack,
-            process=False,
-        )
-        inbound = result.inbound
-        if not result.created and _is_deferred(inbound):
-            # An earlier import stopped before its deferred messages were done.
-            inbound_import_requeue(inbound_id=inbound.pk)
-        elif not result.created and inbound.state != InboundState.RECEIVED:
-            return Processed(inbound.pk, inbound.state, "already")
-        return process_now(inbound.pk, run)
+        return import_one(raw, run, envelope_to=envelope_to, send_ack=send_ack, grouped=False)
 
 
 Progress = Callable[[int, ImportCounts], None]
@@ -177,12 +154,19 @@ def _guarded(label: str, counts: ImportCounts, step: Callable[[], Processed]) ->
         log.exception("import of %s failed", label)
         counts.record_failure(label, f"{type(exc).__name__}: {exc}")
         return
+    _tally(label, processed, counts)
+
+
+def _tally(label: str, processed: Processed, counts: ImportCounts) -> None:
+    """Count what one message became."""
     names = OUTCOME_FIELD.get(processed.outcome)
     if names is None:
         counts.record_failure(label, f"unexpected state {processed.state}")
         return
     for name in names:
         setattr(counts, name, getattr(counts, name) + 1)
+    if processed.settled:
+        counts.tickets_settled += 1
 
 
 def _resolve_deferred(counts: ImportCounts, run: ImportRun, batch: int) -> None:
@@ -204,17 +188,9 @@ def _resolve_deferred(counts: ImportCounts, run: ImportRun, batch: int) -> None:
             run.final = True
 
 
-SETTLE_BATCH = 500
-
-
-def _settle(counts: ImportCounts, *, since: datetime, status: str, batch: int) -> None:
-    """Settle every ticket this import touched, and any an interrupted import left unsettled."""
-    touched = import_ticket_ids_touched(since=since, page=SETTLE_BATCH)
-    unsettled = import_ticket_ids_unsettled(page=SETTLE_BATCH)
-    for ids in (touched, unsettled):
-        for ticket_id in in_batches(ids, batch):
-            if ticket_history_settle(ticket_id=ticket_id, status=status):
-                counts.tickets_settled += 1
+# When a running import gathers the planner's statistics again (``mail.statistics``).
+STATISTICS_AT = (200, 2000)
+STATISTICS_EVERY = 10000
 
 
 @dataclass(frozen=True)
@@ -234,17 +210,57 @@ def _import_all(
     sources: Sequence[Source], options: ImportOptions, run: ImportRun, progress: Progress | None
 ) -> ImportCounts:
     counts = ImportCounts(dry_run=options.dry_run)
-    started = timezone.now()
     envelope_to = [options.mailbox_address] if options.mailbox_address else []
     items = (item for source in sources for item in source.items())
-    for item in in_batches(items, options.batch):
-        counts.messages += 1
-        _import_item(item, counts, run, envelope_to=envelope_to, send_ack=options.send_ack)
-        if progress is not None:
-            progress(counts.messages, counts)
+    while group := list(itertools.islice(items, max(options.batch, 1))):
+        before = counts.messages
+
+        def done(results: list[Processed | None], group: list[ArchiveItem] = group) -> None:
+            for item, processed in zip(group, results, strict=True):
+                _count(item, processed, counts)
+                if progress is not None:
+                    progress(counts.messages, counts)
+
+        grouped = import_group(group, run, done, envelope_to=envelope_to, send_ack=options.send_ack)
+        if not grouped:
+            _import_one_by_one(group, counts, run, options, progress)
+        if _crossed(before, counts.messages):
+            # A fresh database has no statistics; its tables grow fastest during an import.
+            database_statistics_refresh()
     _resolve_deferred(counts, run, options.batch)
-    _settle(counts, since=started, status=options.status, batch=options.batch)
     return counts
+
+
+def _count(item: ArchiveItem, processed: Processed | None, counts: ImportCounts) -> None:
+    counts.messages += 1
+    if processed is None:
+        counts.record_failure(item.label, item.error)
+    else:
+        _tally(item.label, processed, counts)
+
+
+def _import_one_by_one(
+    group: list[ArchiveItem],
+    counts: ImportCounts,
+    run: ImportRun,
+    options: ImportOptions,
+    progress: Progress | None,
+) -> None:
+    """The way back for a group that failed: each message alone, the bad one quarantined."""
+    envelope_to = [options.mailbox_address] if options.mailbox_address else []
+    with transaction.atomic():
+        for item in group:
+            counts.messages += 1
+            _import_item(item, counts, run, envelope_to=envelope_to, send_ack=options.send_ack)
+            if progress is not None:
+                progress(counts.messages, counts)
+
+
+def _crossed(before: int, after: int) -> bool:
+    """True when ``mail.statistics`` is due between ``before`` and ``after`` messages."""
+    return any(before < at <= after for at in STATISTICS_AT) or (
+        after // STATISTICS_EVERY > before // STATISTICS_EVERY
+    )
 
 
 def import_sources(
@@ -263,7 +279,9 @@ def import_sources(
     if options is None:
         options = ImportOptions(mailbox_address=mailbox_address, send_ack=send_ack)
     run = import_run_new(
-        agent_addresses=options.agent_addresses, agent_domains=options.agent_domains
+        agent_addresses=options.agent_addresses,
+        agent_domains=options.agent_domains,
+        history_status=options.status,
     )
     if not options.dry_run:
         return _import_all(sources, options, run, progress)

@@ -21,10 +21,15 @@ from django.db import transaction
 
 from ventanilla.agents.selectors import agent_login_emails
 from ventanilla.imports.bookkeeping import inbound_import_requeue
-from ventanilla.mail.models import InboundState
+from ventanilla.mail.models import InboundMessage, InboundState
 from ventanilla.pipeline.context import ArchiveRun
 from ventanilla.pipeline.handlers.imported_reply import AGENT_REPLY, DEFERRED
-from ventanilla.pipeline.services import inbound_process_detailed, inbound_requeue
+from ventanilla.pipeline.services import (
+    inbound_process_detailed,
+    inbound_process_stored,
+    inbound_requeue,
+)
+from ventanilla.tickets.services import HISTORY_STATUSES
 
 
 @dataclass
@@ -40,6 +45,7 @@ class ImportRun:
     agent_addresses: frozenset[str] = frozenset()
     agent_domains: frozenset[str] = frozenset()
     user_emails: frozenset[str] = frozenset()
+    history_status: str = "closed"
     final: bool = False
     deferred: list[int] = field(default_factory=list)
     note: str = ""
@@ -51,17 +57,26 @@ class ImportRun:
             agent_domains=self.agent_domains,
             user_emails=self.user_emails,
             may_defer=not self.final,
+            history_status=self.history_status,
         )
 
 
 def import_run_new(
-    *, agent_addresses: Iterable[str] = (), agent_domains: Iterable[str] = ()
+    *,
+    agent_addresses: Iterable[str] = (),
+    agent_domains: Iterable[str] = (),
+    history_status: str = "closed",
 ) -> ImportRun:
-    """Build the run of an import: the given agent addresses and domains, and agent logins."""
+    """Build the run of an import: the given agent addresses and domains, agent logins, and
+    the status its tickets are given (``history_status``: "closed" or "open")."""
+    if history_status not in HISTORY_STATUSES:
+        msg = f"history status must be one of {HISTORY_STATUSES}, not {history_status!r}"
+        raise ValueError(msg)
     return ImportRun(
         agent_addresses=frozenset(a.strip().lower() for a in agent_addresses if a.strip()),
         agent_domains=frozenset(d.strip().lower().lstrip("@") for d in agent_domains if d.strip()),
         user_emails=agent_login_emails(),
+        history_status=history_status,
     )
 
 
@@ -73,13 +88,24 @@ class Processed:
     state: str
     outcome: str  # a key of importer.OUTCOME_FIELD, or a state the importer does not count
     ticket_number: str = ""
+    settled: bool = False  # its ticket was given the history status by this message
 
 
-def process_now(inbound_id: int, run: ImportRun | None = None) -> Processed:
-    """Run the pipeline on one stored message in this process and classify the result."""
-    result = inbound_process_detailed(
-        inbound_id=inbound_id, archive=run.archive() if run is not None else None
-    )
+def process_now(
+    inbound_id: int, run: ImportRun | None = None, *, stored: InboundMessage | None = None
+) -> Processed:
+    """Run the pipeline on one stored message in this process and classify the result.
+
+    ``stored``: the row the caller has just written in its open transaction (an import
+    group, ``imports/group.py``): processed as it is, without reading its bytes back and
+    without a savepoint, so an exception is the caller's to handle (see
+    ``pipeline.services.inbound_process_stored``).
+    """
+    archive = run.archive() if run is not None else None
+    if stored is not None:
+        result = inbound_process_stored(inbound=stored, archive=archive)
+    else:
+        result = inbound_process_detailed(inbound_id=inbound_id, archive=archive)
     note = result.imported_as
     if run is not None:
         run.note = note
@@ -96,7 +122,9 @@ def process_now(inbound_id: int, run: ImportRun | None = None) -> Processed:
         outcome = "agent-first" if result.created_ticket else "agent-reply"
     else:
         outcome = "created" if result.created_ticket else "added"
-    return Processed(inbound_id, result.state, outcome, result.ticket_number)
+    return Processed(
+        inbound_id, result.state, outcome, result.ticket_number, result.history_settled
+    )
 
 
 def retry_deferred(inbound_id: int, run: ImportRun) -> Processed:

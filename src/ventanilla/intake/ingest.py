@@ -62,18 +62,31 @@ def ingest_raw(
     envelope_to: Iterable[str] = (),
     send_ack: bool = True,
     process: bool = True,
+    savepoint: bool = True,
 ) -> IngestResult:
     """Store ``raw_bytes`` (idempotently, by sha256) and schedule its processing after commit.
 
     ``send_ack=False`` is for history (imports): the message becomes a ticket or article but
     nobody is mailed. ``process=False`` leaves scheduling to the caller (batch importers).
-    Raises only when the bytes could not be stored; the edge must then answer temporarily.
+    ``savepoint=False`` is for a caller that writes a group of messages in its own
+    transaction and, when any of them fails, rolls the group back and stores them again
+    one by one (the importer): then a concurrent insert of the same bytes raises instead of
+    being rolled back alone. Raises only when the bytes could not be stored; the edge must
+    then answer temporarily.
     """
     digest = hashlib.sha256(raw_bytes).hexdigest()
-    existing = InboundMessage.objects.filter(sha256=digest).first()
+    # The known row without its bytes: whoever needs them reads them (the worker, once).
+    existing = InboundMessage.objects.defer("raw").filter(sha256=digest).first()
     if existing is not None:
         return IngestResult(existing, created=False)
     mail = RawMail(raw_bytes, source, envelope_from, tuple(envelope_to))
+    if not savepoint:
+        inbound = _new_row(mail, digest, send_ack=send_ack)
+        inbound.save(force_insert=True)
+        if process:
+            inbound_id = inbound.pk
+            transaction.on_commit(lambda: _schedule([inbound_id]))
+        return IngestResult(inbound, created=True)
     try:
         with transaction.atomic():
             inbound = _new_row(mail, digest, send_ack=send_ack)
@@ -99,7 +112,8 @@ def ingest_raw_many(
     so the caller can retry them one by one with ``ingest_raw``.
     """
     digests = [hashlib.sha256(mail.raw).hexdigest() for mail in mails]
-    rows = {row.sha256: row for row in InboundMessage.objects.filter(sha256__in=set(digests))}
+    known_rows = InboundMessage.objects.defer("raw").filter(sha256__in=set(digests))
+    rows = {row.sha256: row for row in known_rows}
     known = set(rows)
     new: dict[str, InboundMessage] = {}
     for mail, digest in zip(mails, digests, strict=True):

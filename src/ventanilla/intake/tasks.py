@@ -14,6 +14,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from ventanilla.mail.selectors import inbound_stuck
+from ventanilla.mail.statistics import database_statistics_refresh
 from ventanilla.pipeline import services
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,16 @@ def process_inbound(inbound_id: int) -> str:
 
 @db_task()
 def process_inbound_many(inbound_ids: list[int]) -> list[str]:
-    """Process messages stored together (a group commit), each in its own transaction.
+    """Process messages stored together (a group commit): in one transaction if they can.
 
-    One queue entry per group instead of one per message. A message failing on a database
-    error gets its own ``process_inbound`` task (with its retries) so the others go on.
+    One queue entry per group instead of one per message, and one commit for the group
+    (``inbound_process_group``). When a message of the group raises, the group is rolled
+    back and each message gets its own transaction; one failing there on a database error
+    gets its own ``process_inbound`` task (with its retries) so the others go on.
     """
+    grouped = services.inbound_process_group(inbound_ids=inbound_ids)
+    if grouped is not None:
+        return grouped
     states = []
     for inbound_id in inbound_ids:
         try:
@@ -55,3 +61,10 @@ def inbound_sweep() -> int:
             services.inbound_process(inbound_id=inbound_id)
             count += 1
     return count
+
+
+@db_periodic_task(crontab(minute="17"))
+@lock_task("database-statistics")
+def database_statistics() -> bool:
+    """Hourly: the planner's statistics gathered again (SQLite ``ANALYZE``, bounded)."""
+    return database_statistics_refresh()

@@ -59,13 +59,15 @@ class ArchiveRun:
 
     The agents: addresses and domains named for the import, and every agent login's
     e-mail (read once per import). ``may_defer`` is True during the passes in which a
-    message whose parent is not imported yet may wait for a later pass.
+    message whose parent is not imported yet may wait for a later pass. ``history_status``
+    is the status its tickets are given (``handlers/imported_history.py``).
     """
 
     agent_addresses: frozenset[str] = frozenset()
     agent_domains: frozenset[str] = frozenset()
     user_emails: frozenset[str] = frozenset()
     may_defer: bool = False
+    history_status: str = "closed"  # of the imported tickets: "closed" or "open"
 
 
 @dataclass
@@ -106,6 +108,7 @@ class Context:
     archive: ArchiveRun | None = None
     imported_agent: bool = False
     imported_as: str = ""
+    history_settled: bool = False  # this message gave its ticket its history status
 
     def stop(self, outcome: Outcome, reason: str) -> None:
         """End processing here with ``outcome``; the runner skips the remaining steps."""

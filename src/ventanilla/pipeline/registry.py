@@ -6,7 +6,8 @@ has a second pipeline for mail that was already processed elsewhere:
 - ``live``: mail arriving now (SMTP, LMTP, IMAP, pipe, HTTP);
 - ``import``: an archive read by ``ventanilla mail import``. Its history is recorded as
   it was: no sender check against today's keys, agents' replies kept as outbound
-  articles (never acted on again), the mail's own dates, no SLA clock and no routing.
+  articles (never acted on again), the mail's own dates, no SLA clock and no routing,
+  and each ticket has its history status and dates from the mail that opens it on.
 
 To add a step: write the class in ``rules/<noun>.py`` or ``handlers/<noun>.py`` (with
 ``name`` and ``description``), add it to ``RULES`` or ``HANDLERS`` below, put its name in
@@ -31,6 +32,7 @@ from ventanilla.pipeline.handlers.customer import ResolveCustomer
 from ventanilla.pipeline.handlers.date import BoundDate
 from ventanilla.pipeline.handlers.deduplicate import Deduplicate
 from ventanilla.pipeline.handlers.flood import FloodGuard
+from ventanilla.pipeline.handlers.imported_history import ImportedHistory
 from ventanilla.pipeline.handlers.imported_reply import (
     ImportedReply,
     ImportedReplyKept,
@@ -87,6 +89,7 @@ HANDLERS: dict[str, Handler] = {
         ImportedReplyKept(),
         OpenOrUpdateImportedTicket(),
         ImportedTriage(),
+        ImportedHistory(),
     )
 }
 
@@ -135,12 +138,14 @@ IMPORT_PIPELINE: tuple[str, ...] = (
     "body",
     "language",
     "imported-reply",  # an agent's mail: outbound article (opening an outbound-first ticket)
+    "imported-history",  # its ticket's dates and history status, as the mail is written
     "attachments",  # the agent's reply's files
     "imported-reply-kept",  # an agent's reply stops here; customers' mail goes on
     "customer",
     "imported-ticket",  # dated by the mail's own Date
     "imported-triage",  # suggestion only: no SLA clock, no routing
     "article",
+    "imported-history",
     "attachments",
     "participants",
     "flood",

@@ -207,7 +207,7 @@ def team_pick_assignee(*, team: Team) -> User | None:
     return chosen
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def ticket_route_new(*, ticket: Ticket) -> Ticket:
     """Route a newly created ticket: its mailbox's team, then that team's policy.
 

@@ -1,17 +1,63 @@
-"""Audit rows, one ``ticket_<something>_event`` function per thing that can happen."""
+"""Audit rows, one ``ticket_<something>_event`` function per thing that can happen.
+
+Each row is followed by ``signals.events_recorded`` inside the writer's transaction. Inside
+an `events_batched` block (the pipeline's, around one message or a group of them) the rows
+are kept and written together when the block ends, still inside the transaction: one
+multi-row ``INSERT`` (``bulk_create``, which gives every row its primary key on SQLite and
+PostgreSQL) and one ``events_recorded`` with all of them, instead of one ``INSERT`` and one
+signal per row. The rows keep the order they were recorded in (their ids).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from ventanilla.tickets.models import Article, Ticket, TicketEvent
 from ventanilla.tickets.signals import events_recorded
 
+_pending = threading.local()  # .rows: the rows of the open batch on this thread, or None
+
 
 def _event(ticket: Ticket, event: str, actor: str = "system", **data: object) -> TicketEvent:
+    rows: list[TicketEvent] | None = getattr(_pending, "rows", None)
+    if rows is not None:
+        row = TicketEvent(ticket=ticket, kind=event, actor=actor, data=data)
+        rows.append(row)
+        return row  # saved, with its pk, when the batch ends
     row = TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
     events_recorded.send(sender=TicketEvent, events=[row])
     return row
+
+
+@contextmanager
+def events_batched() -> Iterator[None]:
+    """Write the audit rows recorded in this block together when it ends without error.
+
+    Use inside the transaction that makes the changes (the rows must commit or roll back
+    with them). A block inside another one adds to the outer one's batch. When the block
+    raises, its rows are dropped with the transaction the caller rolls back.
+    """
+    if getattr(_pending, "rows", None) is not None:
+        yield
+        return
+    _pending.rows = []
+    try:
+        yield
+        rows: list[TicketEvent] = _pending.rows
+    finally:
+        _pending.rows = None
+    events_write(rows)
+
+
+def events_write(rows: list[TicketEvent]) -> None:
+    """Insert unsaved audit ``rows`` with one statement and send ``events_recorded`` once."""
+    if not rows:
+        return
+    TicketEvent.objects.bulk_create(rows)
+    events_recorded.send(sender=TicketEvent, events=rows)
 
 
 def ticket_created_event(*, ticket: Ticket, inbound_id: int | None) -> TicketEvent:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ventanilla.customers.models import Customer, ServiceTier
 from ventanilla.tickets import events
 from ventanilla.tickets.models import Level, Ticket
-from ventanilla.tickets.sla import ticket_sla_recompute, ticket_sla_start
+from ventanilla.tickets.sla import sla_due_dates_set, sla_started_event, ticket_sla_recompute
 from ventanilla.tickets.sla_config import sla_config
 from ventanilla.tickets.triage_rules import RULES, SCAN_CHARS, Reason, Signals, normalise
 
@@ -136,7 +136,7 @@ def ticket_set_priority(*, ticket: Ticket, urgency: str, impact: str, actor: Use
     return ticket
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def ticket_triage_new(
     *, ticket: Ticket, text: str, headers: Mapping[str, str], start_sla: bool = True
 ) -> Ticket:
@@ -153,10 +153,11 @@ def ticket_triage_new(
     ticket.priority = suggestion.priority
     ticket.suggestion = suggestion.as_json()
     ticket.triaged = False
-    ticket.save(
-        update_fields=["urgency", "impact", "priority", "suggestion", "triaged", "updated_at"]
-    )
+    fields = ["urgency", "impact", "priority", "suggestion", "triaged"]
+    if start_sla:
+        fields += sla_due_dates_set(ticket)  # saved with the suggestion: one UPDATE
+    ticket.save(update_fields=[*fields, "updated_at"])
     events.ticket_triage_suggested_event(ticket=ticket, suggestion=ticket.suggestion)
     if start_sla:
-        ticket_sla_start(ticket=ticket)
+        sla_started_event(ticket)
     return ticket

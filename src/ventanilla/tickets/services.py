@@ -1,12 +1,11 @@
-"""Writes on tickets: create from mail, add articles, participants and attachments."""
+"""Writes on tickets: create from mail, add articles, participants and attachments; history."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ventanilla.core.dates import datetime_bounded, datetime_plausible
@@ -23,27 +22,52 @@ from ventanilla.tickets.models import (
     TicketCounter,
     TicketStatus,
 )
+from ventanilla.tickets.models import TicketStatus as S
 from ventanilla.tickets.states import status_after_customer_mail, ticket_transition
+
+# The statuses an imported archive's tickets may be given (``mail import --status``).
+HISTORY_STATUSES = ("closed", "open")
+# The edges that bring a ticket from its status to the one chosen for history. "closed"
+# goes through "resolved", as every closed ticket does; "open" only opens new tickets, it
+# never reopens one that was already settled.
+_HISTORY_PATHS: dict[str, dict[str, tuple[str, ...]]] = {
+    "closed": {
+        S.NEW: (S.RESOLVED, S.CLOSED),
+        S.OPEN: (S.RESOLVED, S.CLOSED),
+        S.PENDING: (S.RESOLVED, S.CLOSED),
+        S.RESOLVED: (S.CLOSED,),
+    },
+    "open": {S.NEW: (S.OPEN,)},
+}
 
 
 def ticket_number_next(*, prefix: str, when: datetime) -> str:
     """Allocate the next ticket number for ``prefix`` in ``when``'s year (never reused).
 
-    An atomic ``UPDATE ... SET last = last + 1`` takes the row lock for the rest of the
-    caller's transaction, so two workers can never get the same number.
+    An atomic ``UPDATE ... SET last = last + 1 ... RETURNING last`` (SQLite ≥ 3.35 and
+    PostgreSQL: one statement) takes the row lock for the rest of the caller's transaction,
+    so two workers can never get the same number.
     """
     year = timezone.localtime(when).year
-    counters = TicketCounter.objects.filter(prefix=prefix, year=year)
-    if not counters.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                TicketCounter.objects.create(prefix=prefix, year=year, last=1)
-            return f"{prefix}-{year}-{1:05d}"
-        except IntegrityError:
-            # Another worker created this year's row first: take the next number from it.
-            counters.update(last=F("last") + 1)
-    last = counters.values_list("last", flat=True).get()
-    return f"{prefix}-{year}-{last:05d}"
+    quote = connection.ops.quote_name
+    table, last = quote(TicketCounter._meta.db_table), quote("last")
+    # Only quoted names of our own model are formatted in; the values are parameters.
+    sql = (
+        f"UPDATE {table} SET {last} = {last} + 1"  # noqa: S608
+        f" WHERE {quote('prefix')} = %s AND {quote('year')} = %s RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, year])
+        row = cursor.fetchone()
+    if row is not None:
+        return f"{prefix}-{year}-{row[0]:05d}"
+    try:
+        with transaction.atomic():
+            TicketCounter.objects.create(prefix=prefix, year=year, last=1)
+        return f"{prefix}-{year}-{1:05d}"
+    except IntegrityError:
+        # Another worker created this year's row first: take the next number from it.
+        return ticket_number_next(prefix=prefix, when=when)
 
 
 @transaction.atomic(savepoint=False)
@@ -149,3 +173,34 @@ def attachment_add(
         content_id=db_safe(content_id[:998]),
         inline=inline,
     )
+
+
+@transaction.atomic(savepoint=False)
+def ticket_history_settle(*, ticket: Ticket, status: str, written_at: datetime) -> bool:
+    """Give an imported ticket its history as one more of its archived mails is written.
+
+    ``written_at`` is that mail's date: the ticket's last activity becomes the newest mail
+    date seen so far (a date in the future, a sender's wrong clock, counts as now). The
+    first time, the ticket moves to the ``status`` chosen for history through
+    ``ticket_transition`` (resolved and closed when its mail was written, not today), with
+    one ``history-settled`` audit row; later mails only move its dates forward, so a closed
+    history ticket is resolved and closed at its newest mail. Returns True when settled now.
+    """
+    if status not in HISTORY_STATUSES:
+        msg = f"history status must be one of {HISTORY_STATUSES}, not {status!r}"
+        raise ValueError(msg)
+    when = min(max(ticket.last_activity_at, written_at), timezone.now())
+    path = _HISTORY_PATHS[status].get(ticket.status, ())
+    for target in path:
+        ticket_transition(ticket=ticket, to=target, reason="import", at=when)
+    ticket.last_activity_at = when
+    fields = {"last_activity_at": when}
+    if ticket.status == S.CLOSED:
+        ticket.resolved_at = ticket.closed_at = when
+        fields |= {"resolved_at": when, "closed_at": when}
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+    if path:
+        events.ticket_history_settled_event(
+            ticket=ticket, last_activity_at=when.isoformat(), status=ticket.status
+        )
+    return bool(path)

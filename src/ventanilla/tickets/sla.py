@@ -37,7 +37,9 @@ __all__ = [
     "SlaClock",
     "business_add",
     "business_minutes_between",
+    "sla_due_dates_set",
     "sla_remaining",
+    "sla_started_event",
     "spanish_holidays",
     "ticket_first_response",
     "ticket_sla_recompute",
@@ -48,11 +50,12 @@ __all__ = [
 _DUE_FIELDS = ["first_response_due_at", "resolution_due_at", "sla_warned_at", "sla_breached_at"]
 
 
-@transaction.atomic
-def ticket_sla_start(*, ticket: Ticket) -> Ticket:
-    """Set the due dates of ``ticket`` from the SLA policy of its priority.
+def sla_due_dates_set(ticket: Ticket) -> list[str]:
+    """Give ``ticket`` (in memory) the due dates of its priority's policy; return the fields.
 
     Without a policy for the priority the ticket has no due dates (no clock, no alerts).
+    The caller saves them (``ticket_sla_start``, or the triage of a new ticket with its
+    other fields in one ``UPDATE``) and records `sla_started_event`.
     """
     target = sla_target(ticket.priority)
     if target is None:
@@ -64,13 +67,28 @@ def ticket_sla_start(*, ticket: Ticket) -> Ticket:
         )
         ticket.resolution_due_at = business_add(start, target.resolution_minutes, target.calendar)
     ticket.sla_warned_at = ticket.sla_breached_at = None
-    ticket.save(update_fields=[*_DUE_FIELDS, "updated_at"])
+    return list(_DUE_FIELDS)
+
+
+def sla_started_event(ticket: Ticket) -> None:
+    """Write the audit row of the due dates ``sla_due_dates_set`` gave ``ticket``."""
     events.ticket_sla_started_event(
         ticket=ticket,
         priority=ticket.priority,
         first_response_due_at=ticket.first_response_due_at,
         resolution_due_at=ticket.resolution_due_at,
     )
+
+
+@transaction.atomic(savepoint=False)
+def ticket_sla_start(*, ticket: Ticket) -> Ticket:
+    """Set the due dates of ``ticket`` from the SLA policy of its priority.
+
+    Without a policy for the priority the ticket has no due dates (no clock, no alerts).
+    """
+    fields = sla_due_dates_set(ticket)
+    ticket.save(update_fields=[*fields, "updated_at"])
+    sla_started_event(ticket)
     return ticket
 
 

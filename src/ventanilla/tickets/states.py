@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -43,12 +45,20 @@ NAMED_EDGES: dict[str, frozenset[tuple[str, str]]] = {
 
 
 def ticket_transition(
-    *, ticket: Ticket, to: str, actor: str = "system", reason: str = "", edge: str = ""
+    *,
+    ticket: Ticket,
+    to: str,
+    actor: str = "system",
+    reason: str = "",
+    edge: str = "",
+    at: datetime | None = None,
 ) -> None:
     """Move ``ticket`` to status ``to`` if the table allows it, and write the audit row.
 
     ``edge`` names one of ``NAMED_EDGES`` (e.g. "merge"); empty: an ordinary move of
-    ``TRANSITIONS``. Callers run inside their own transaction; this saves only the status.
+    ``TRANSITIONS``. ``at`` is when it happened for the SLA facts (``resolved_at``...):
+    now unless given (imported history is resolved when its mail was written). Callers run
+    inside their own transaction; this saves only the status.
     """
     if edge:
         allowed = (ticket.status, to) in NAMED_EDGES.get(edge, frozenset())
@@ -68,7 +78,7 @@ def ticket_transition(
     events.ticket_status_changed_event(
         ticket=ticket, previous=previous, new=to, edge=edge, actor=actor, reason=reason
     )
-    ticket_sla_status_changed(ticket=ticket, previous=previous, new=to)  # pause/stamp (E)
+    ticket_sla_status_changed(ticket=ticket, previous=previous, new=to, at=at)  # pause/stamp
 
 
 def _label(status: str) -> str:

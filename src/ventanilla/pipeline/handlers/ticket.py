@@ -99,7 +99,18 @@ class OpenOrUpdateImportedTicket(OpenOrUpdateTicket):
     """The import pipeline's ``ticket``: history keeps the dates its mail was written."""
 
     name = "imported-ticket"
-    description = "Imports: like ticket, dated by the mail's own Date."
+    description = "Imports: like ticket, dated by the mail's own Date; never moves status."
+
+    def process(self, ctx: Context) -> None:
+        """See `Handler`: a known ticket keeps its status, which history gave it."""
+        if ctx.ticket is None or ctx.archive is None:
+            super().process(ctx)
+        elif ctx.kind is MailKind.BOUNCE and ctx.bounce is not None:
+            events.ticket_bounce_received_event(
+                ticket=ctx.ticket, recipients=ctx.bounce.recipients, permanent=ctx.bounce.permanent
+            )
+        # A customer's archived mail neither reopens its ticket nor opens a follow-up: the
+        # ``imported-history`` step moves its dates, and its status stays the chosen one.
 
     @staticmethod
     def received_at(ctx: Context) -> datetime:
