@@ -283,8 +283,9 @@ def table(results: list[Result]) -> str:
         s = r.summary()
         c = r.check
         st = r.statements
-        new = st.get("new", {}).get("per_message", float("nan"))
-        reply = st.get("reply", {}).get("per_message", float("nan"))
+        every = st.get("all", {}).get("per_message", float("nan"))
+        new = st.get("new", {}).get("per_message", every)
+        reply = st.get("reply", {}).get("per_message", every)
         lines.append(
             f"{r.path:<7}{r.variant[:12]:<13}{r.db:<9}{r.count:>6}"
             f"{s['ours_wall_s']['median']:>8.2f}{s['ours_cpu_s']['median']:>7.2f}"

@@ -12,7 +12,8 @@ every ``.eml`` of the corpus, in name order, goes through
    sent: no worker consumes the queue).
 
 ``--mode import`` runs ``mail import``'s own entry (``importer.import_sources``) in this
-process instead, for the statement counts of the import path.
+process instead, for the statement count of the import path: all its statements over its
+messages (it writes them a group at a time, so they are not told apart per message).
 
 With ``--count-statements`` it counts the SQL statements of each message (a
 ``connection.execute_wrapper``), split by what the message became: a new ticket, an article
@@ -31,13 +32,25 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+# Packages whose listeners of ticket signals write in the same transaction (the search
+# index, report rollups, the webhook outbox): their statements are counted apart too.
+LISTENERS = tuple(
+    f"{os.sep}ventanilla{os.sep}{name}{os.sep}" for name in ("search", "reports", "webhooks")
+)
+
 
 class StatementCounter:
-    """A ``connection.execute_wrapper`` counting statements (``executemany`` counts once)."""
+    """A ``connection.execute_wrapper`` counting statements (``executemany`` counts once).
+
+    ``listeners`` counts those issued from a listener package (``LISTENERS``), found by
+    walking the caller's frames: the counting runs are untimed, so the walk costs nothing
+    that is reported.
+    """
 
     def __init__(self, *, on: bool) -> None:
         """Start at zero; ``on`` says whether the wrapper is installed at all."""
         self.count = 0
+        self.listeners = 0
         self.on = on
 
     def __call__(
@@ -45,6 +58,12 @@ class StatementCounter:
     ) -> Any:
         """Count one statement, then run it."""
         self.count += 1
+        frame = sys._getframe(1)
+        while frame is not None:
+            if any(name in frame.f_code.co_filename for name in LISTENERS):
+                self.listeners += 1
+                break
+            frame = frame.f_back
         return execute(sql, params, many, context)
 
 
@@ -66,11 +85,13 @@ def _live(directory: Path, to: str, group: int, counter: StatementCounter) -> di
     from ventanilla.tickets.models import Ticket
 
     per: dict[str, list[int]] = {"new": [], "reply": [], "other": []}
+    apart: dict[str, list[int]] = {"new": [], "reply": [], "other": []}
     states: dict[str, int] = {}
     pending: list[int] = []
     for raw in _corpus(directory):
         tickets = Ticket.objects.count() if counter.on else 0
         before = counter.count  # the benchmark's own count above is not the message's
+        before_listeners = counter.listeners
         result = ingest_raw(raw, source=InboundSource.SMTP, envelope_to=[to])
         pending.append(result.inbound.pk)
         if len(pending) < group:
@@ -85,40 +106,29 @@ def _live(directory: Path, to: str, group: int, counter: StatementCounter) -> di
             states[state] = states.get(state, 0) + 1
         if counter.on and group == 1:
             spent = counter.count - before
-            per[_outcome(tickets, Ticket.objects.count(), done[0])].append(spent)
+            kind = _outcome(tickets, Ticket.objects.count(), done[0])
+            per[kind].append(spent)
+            apart[kind].append(counter.listeners - before_listeners)
     if pending:
         for state in tasks.process_inbound_many.call_local(pending):
             states[state] = states.get(state, 0) + 1
-    return {"states": states, "per": per}
+    return {"states": states, "per": per, "apart": apart}
 
 
-def _import(directory: Path, to: str, counter: StatementCounter) -> dict[str, Any]:
+def _import(directory: Path, to: str) -> dict[str, Any]:
     """``mail import`` in this process (for statement counts): the importer's own entry."""
     from ventanilla.imports import importer
     from ventanilla.imports.archive import archive_sources
 
-    per: dict[str, list[int]] = {"new": [], "reply": [], "other": []}
-    last = {"statements": 0, "created": 0, "added": 0}
-
-    def progress(_done: int, counts: importer.ImportCounts) -> None:
-        spent = counter.count - last["statements"]
-        if counts.tickets_created > last["created"]:
-            per["new"].append(spent)
-        elif counts.articles_added > last["added"]:
-            per["reply"].append(spent)
-        else:
-            per["other"].append(spent)
-        last.update(
-            statements=counter.count, created=counts.tickets_created, added=counts.articles_added
-        )
-
     options = importer.ImportOptions(mailbox_address=to)
-    counts = importer.import_sources(
-        archive_sources([directory]), options=options, progress=progress
-    )
-    # What follows the last message (deferred orphans, any pass after the messages).
-    per["after_messages"] = [counter.count - last["statements"]]
-    return {"counts": counts.as_dict(), "per": per}
+    counts = importer.import_sources(archive_sources([directory]), options=options)
+    # The import writes a group of messages at a time (``imports/group.py``): its
+    # statements belong to the group, so only the mean per message is meaningful.
+    return {"counts": counts.as_dict(), "per": {}, "apart": {}, "messages": counts.messages}
+
+
+def _mean(values: list[int]) -> float:
+    return round(sum(values) / len(values), 2) if values else 0.0
 
 
 def run(
@@ -134,17 +144,30 @@ def run(
     started = time.perf_counter()
     with wrap:
         if mode == "import":
-            figures = _import(directory, to, counter)
+            figures = _import(directory, to)
         else:
             figures = _live(directory, to, group, counter)
-    per = figures.pop("per")
+    per, apart = figures.pop("per"), figures.pop("apart")
+    messages = figures.pop("messages", 0)
     figures["seconds"] = round(time.perf_counter() - started, 3)
     if count_statements:
         figures["statements_total"] = counter.count
         figures["statements"] = {
-            kind: {"messages": len(v), "per_message": round(sum(v) / len(v), 2) if v else 0}
+            kind: {
+                "messages": len(v),
+                "per_message": _mean(v),
+                "of_which_listeners": _mean(apart[kind]),
+            }
             for kind, v in per.items()
         }
+        if mode == "import":
+            figures["statements"] = {
+                "all": {
+                    "messages": messages,
+                    "per_message": round(counter.count / max(messages, 1), 2),
+                    "of_which_listeners": round(counter.listeners / max(messages, 1), 2),
+                }
+            }
     return figures
 
 
