@@ -1,0 +1,1 @@
+"""Several hosts on one PostgreSQL: network namespaces, a SIGKILLed host, nothing lost."""
