@@ -25,6 +25,7 @@ from ventanilla.webhooks.services import (
     webhook_delivery_redeliver,
     webhook_subscription_check,
     webhook_subscription_create,
+    webhook_subscription_delete,
     webhook_subscription_update,
     webhook_user_is_admin,
 )
@@ -85,6 +86,30 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
         """Only an admin may allow private network targets."""
         extra = () if webhook_user_is_admin(request.user) else ("allow_private_network",)
         return (*extra, *STATE_FIELDS)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: WebhookSubscription | None = None
+    ) -> bool:
+        """A subscription an admin let into the private network is deleted by an admin."""
+        if (
+            obj is not None
+            and obj.allow_private_network
+            and not webhook_user_is_admin(request.user)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: WebhookSubscription) -> None:
+        """Delete through the service (it checks the same rule)."""
+        assert isinstance(request.user, User)  # the admin site requires a login
+        webhook_subscription_delete(actor=request.user, subscription=obj)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]
+    ) -> None:
+        """Delete each selected subscription through the service."""
+        for subscription in queryset:
+            self.delete_model(request, subscription)
 
     def save_model(
         self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool

@@ -91,3 +91,30 @@ def test_delivery_log_and_redeliver(admin_client, receiver, subscribe, new_ticke
 
     assert len(receiver.requests) == 2
     assert len({r.headers["Ventanilla-Delivery"] for r in receiver.requests}) == 1
+
+
+def test_delete_through_the_admin(admin_client, subscribe, new_ticket):
+    subscription = subscribe("https://93.184.216.34/hook")
+    new_ticket()
+    response = admin_client.post(
+        f"/admin/webhooks/webhooksubscription/{subscription.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not WebhookSubscription.objects.exists()
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_staff_cannot_delete_an_admins_private_subscription(client, subscribe):
+    from django.contrib.auth.models import Permission
+
+    subscription = subscribe("http://10.0.0.5/hook")
+    staff = agent_create(username="sup", email="sup@empresa.es", password=None, role=Role.AGENT)
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="webhooks"))
+    client.force_login(staff)
+    response = client.post(
+        f"/admin/webhooks/webhooksubscription/{subscription.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert WebhookSubscription.objects.exists()
