@@ -116,9 +116,9 @@ def _measure_creation(count: int) -> dict[str, Any]:
     from ventanilla.tickets.models import TicketCounter
 
     # The generator numbers its tickets itself; new ones must be numbered past them.
-    TicketCounter.objects.update_or_create(
-        prefix="SOP", year=timezone.localdate().year, defaults={"last": 500_000}
-    )
+    counter, _ = TicketCounter.objects.get_or_create(prefix="SOP", year=timezone.localdate().year)
+    if counter.last < 500_000:  # a --reuse run continues after the previous run's tickets
+        TicketCounter.objects.filter(pk=counter.pk).update(last=500_000)
     client = _client("super")
     started = time.perf_counter()
     samples = []
