@@ -113,12 +113,14 @@ def _queries_per_page(username: str) -> dict[int, int]:
 def _measure_creation(count: int) -> dict[str, Any]:
     from django.utils import timezone
 
-    from ventanilla.tickets.models import TicketCounter
+    from ventanilla.tickets.models import Ticket, TicketCounter
 
     # The generator numbers its tickets itself; new ones must be numbered past them.
+    # Past them, and past what an earlier --reuse run created (each one adds to the count).
     counter, _ = TicketCounter.objects.get_or_create(prefix="SOP", year=timezone.localdate().year)
-    if counter.last < 500_000:  # a --reuse run continues after the previous run's tickets
-        TicketCounter.objects.filter(pk=counter.pk).update(last=500_000)
+    floor = 500_000 + Ticket.objects.count()
+    if counter.last < floor:
+        TicketCounter.objects.filter(pk=counter.pk).update(last=floor)
     client = _client("super")
     started = time.perf_counter()
     samples = []
