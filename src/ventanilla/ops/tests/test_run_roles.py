@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from django.core.management import CommandError, call_command
 
 from ventanilla.ops.management.commands.run import _children, banner
 from ventanilla.ops.roles import ALL_ROLES, roles_parse, roles_text
+from ventanilla.ops.tests.processes import VENTANILLA, child_database_url, free_port
 
-VENTANILLA = str(Path(sys.executable).with_name("ventanilla"))
 WEB, SMTP = "127.0.0.1:8000", "127.0.0.1:2525"
 
 
@@ -64,22 +63,6 @@ def test_an_unknown_role_is_refused_before_anything_starts():
         call_command("run", "--role", "web,mta", "--no-migrate", "--no-demo")
 
 
-def _child_database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _children_of(pid: int) -> dict[int, str]:
     """Return ``{pid: command line}`` of the processes whose parent is ``pid``."""
     found = {}
@@ -96,11 +79,11 @@ def _children_of(pid: int) -> dict[int, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_intake_host_runs_the_listener_alone_and_stops_on_sigterm(tmp_path):
-    smtp_port = _free_port()
+    smtp_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VENTANILLA_", "DJANGO_"))}
     env.update(
         VENTANILLA_HOME=str(tmp_path / "home"),
-        VENTANILLA_DATABASE_URL=_child_database_url(),
+        VENTANILLA_DATABASE_URL=child_database_url(),
         VENTANILLA_SMTP_LISTEN=f"127.0.0.1:{smtp_port}",
         DJANGO_SETTINGS_MODULE="ventanilla.settings",
     )

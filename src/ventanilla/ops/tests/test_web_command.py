@@ -15,9 +15,7 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -29,8 +27,7 @@ from ventanilla.core.web_server import (
 )
 from ventanilla.ops.static import STAMP_NAME, static_collect, static_fingerprint
 from ventanilla.ops.supervisor import STOP_GRACE_SECONDS
-
-VENTANILLA = str(Path(sys.executable).with_name("ventanilla"))
+from ventanilla.ops.tests.processes import VENTANILLA, child_database_url, free_port
 
 
 def test_gunicorn_gets_threads_a_bind_and_a_grace_inside_runs():
@@ -43,32 +40,16 @@ def test_gunicorn_gets_threads_a_bind_and_a_grace_inside_runs():
     assert 2 <= default_workers() <= 8
 
 
-def _child_database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def web(tmp_path):
     """Start ``ventanilla web`` (two workers) on a free port; yield (process, port, home, log)."""
-    port = _free_port()
+    port = free_port()
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VENTANILLA_", "DJANGO_"))}
     env.update(
         VENTANILLA_HOME=str(home),
-        VENTANILLA_DATABASE_URL=_child_database_url(),
+        VENTANILLA_DATABASE_URL=child_database_url(),
         DJANGO_SETTINGS_MODULE="ventanilla.settings",
     )
     log = tmp_path / "web.log"
