@@ -14,9 +14,10 @@ from django.db.models import Q
 
 from ventanilla.agents.models import Notification
 from ventanilla.customers.models import Customer
+from ventanilla.mail.models import InboundMessage, OutboundMessage
 from ventanilla.privacy.scrub import ERASED, Identity
 from ventanilla.search.api import search_unscoped
-from ventanilla.tickets.models import Article, Participant, TicketEvent
+from ventanilla.tickets.models import Article, Participant, Ticket, TicketEvent
 
 ARTICLE_TEXT = ("subject", "text", "new_text", "html", "to", "cc")
 # Tickets taken from the index per term: a person named in more is no customer but a topic.
@@ -54,7 +55,8 @@ def mentions_scrub(
     """Scrub his own tickets' events and notices, and every mention on the other tickets.
 
     His messages on the other tickets (as a copied participant) stay for that customer's
-    case, under the placeholder's address and with his name and address replaced.
+    case, under the placeholder's address and with his name and address replaced. The raw
+    mail behind an article that named him is emptied: the scrubbed article is what stays.
     """
     _events(who, [*ticket_ids, *other_ids])
     Notification.objects.filter(ticket__in=ticket_ids).update(text=ERASED)
@@ -66,10 +68,44 @@ def mentions_scrub(
         sender_email=placeholder.email, sender_name=""
     )
     Participant.objects.filter(email__iexact=who.email).delete()
-    for article in others.only("pk", *ARTICLE_TEXT):
+    carried: list[tuple[int | None, int | None]] = []
+    for article in others.only("pk", "inbound", "outbound", *ARTICLE_TEXT):
         scrubbed = {f: who.scrub(getattr(article, f)) for f in ARTICLE_TEXT}
         changed = [f for f in ARTICLE_TEXT if scrubbed[f] != getattr(article, f)]
         if changed:
             for field in changed:
                 setattr(article, field, scrubbed[field])
             article.save(update_fields=changed)
+            carried.append((article.inbound_id, article.outbound_id))
+    _mail(who, other_ids, carried)
+
+
+def _mail(
+    who: Identity, other_ids: list[int], carried: list[tuple[int | None, int | None]]
+) -> None:
+    """Scrub the other tickets' subjects and their mail that named him, raw bytes included.
+
+    A mail is taken to name him when the article read from it did, or its subject or its
+    recipients do, or its raw bytes hold his address or name as they are (an encoded
+    header or body may hide them: the article read from it tells).
+    """
+    for ticket in Ticket.objects.filter(pk__in=other_ids):
+        subject = who.scrub(ticket.subject)
+        if subject != ticket.subject:
+            ticket.subject = subject
+            ticket.save(update_fields=["subject"])
+    inbound_ids = {i for i, _ in carried if i}
+    outbound_ids = {o for _, o in carried if o}
+    for message in InboundMessage.objects.filter(ticket__in=other_ids):
+        raw = bytes(message.raw).decode("utf-8", "replace")
+        if message.pk in inbound_ids or who.found_in(message.subject) or who.found_in(raw):
+            InboundMessage.objects.filter(pk=message.pk).update(
+                raw=b"", subject=who.scrub(message.subject)
+            )
+    for sent in OutboundMessage.objects.filter(ticket__in=other_ids):
+        named = who.found_in([sent.subject, sent.recipients])
+        raw = bytes(sent.raw).decode("utf-8", "replace")
+        if sent.pk in outbound_ids or named or who.found_in(raw):
+            OutboundMessage.objects.filter(pk=sent.pk).update(
+                raw=b"", subject=who.scrub(sent.subject), recipients=who.scrub(sent.recipients)
+            )

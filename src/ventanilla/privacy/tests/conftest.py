@@ -2,7 +2,7 @@
 
 Lucía Quintanilla writes twice (one mail with a PDF naming her and a logo), gets an agent's
 reply, her ticket is resolved and rated, and she has a portal session; she is also copied on
-the ticket of Juan Otero, whose mail carries the same logo.
+the ticket of Juan Otero, whose mail carries the same logo, and named in Marta Sanz's mail.
 """
 
 from __future__ import annotations
@@ -86,6 +86,15 @@ def history(deliver, make_agent, django_capture_on_commit_callbacks) -> History:
             message_id="<pedido@otra.es>",
             cc=who,
             files=[("logo.png", LOGO, "image/png"), ("pedido.pdf", JUAN_PDF, "application/pdf")],
+        )
+    )
+    # A third customer names her in his own words (no Cc): found through the search index.
+    arrive(
+        mail(
+            sender="Marta Sanz <marta@tercera.es>",
+            subject=f"Consulta sobre {LUCIA_NAME}",
+            body=f"Me lo recomendó mi compañera {LUCIA_NAME}.",
+            message_id="<marta@tercera.es>",
         )
     )
     with django_capture_on_commit_callbacks(execute=True):

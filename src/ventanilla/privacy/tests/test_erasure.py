@@ -73,7 +73,7 @@ def test_erasure_leaves_no_trace_and_keeps_the_figures(history, admin_agent):
 
     done = customer_erase(customer=lucia, actor=admin_agent)
 
-    assert rows_naming(NEEDLES) == []
+    assert rows_naming(NEEDLES) == [], rows_naming(NEEDLES)
     assert blobs_naming(NEEDLES) == []
     assert _figures() == before
     assert done.tickets == 2
