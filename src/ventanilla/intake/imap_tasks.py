@@ -2,6 +2,11 @@
 
 The poll ends in ``ingest_raw``, which schedules the tasks of ``tasks``; kept apart, the
 modules import one way only (ops' app config registers both with the worker).
+
+Across hosts: the task is claimed once per minute for the whole cluster (``core.queue``), and
+each account's poll runs under its lock, a lease row with an owner and an end
+(``imap_loop.poll_locked``): one poller per account at a time, and a host that dies while
+polling frees the account within two minutes.
 """
 
 from __future__ import annotations
