@@ -13,7 +13,6 @@ makes the generation happen once per database. Seeded: the same history every ti
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from hashlib import sha256
 
@@ -24,7 +23,7 @@ from django.utils import timezone
 from ventanilla.agents.models import Team
 from ventanilla.customers.models import Customer, Organisation
 from ventanilla.mail.models import InboundMessage, InboundSource, Mailbox
-from ventanilla.tickets.businesstime import business_add
+from ventanilla.ops.demo_history_story import TAGS, Plan, demo_story
 from ventanilla.tickets.models import (
     Article,
     SatisfactionRating,
@@ -35,7 +34,6 @@ from ventanilla.tickets.models import (
 )
 from ventanilla.tickets.services import ticket_number_next
 from ventanilla.tickets.signals import events_recorded
-from ventanilla.tickets.sla_config import sla_calendar
 
 HISTORY_SENDER = "historial@demo.invalid"
 HISTORY_TICKETS = 300
@@ -44,7 +42,6 @@ ORGANISATIONS = (
     ("Talleres Norte", "tallernorte.es"),
     ("Bufete Vega", "bufetevega.es"),
 )
-TAGS = ("facturación", "vpn", "correo", "erp", "acceso", "impresora")
 SUBJECTS = (
     "No puedo entrar al ERP",
     "La VPN se corta",
@@ -53,19 +50,6 @@ SUBJECTS = (
     "Correo rechazado",
     "Alta de usuario",
 )
-# Business minutes to first response and to resolution, by priority (targets of the demo).
-TARGETS = {1: (60, 480), 2: (120, 960), 3: (240, 1920), 4: (480, 4800)}
-COMMENTS = ("Muy rápidos, gracias.", "Tardasteis bastante.", "Todo perfecto.", "")
-
-
-@dataclass
-class Plan:
-    """One generated ticket: its row, its first mail and its events (kind, when, data, actor)."""
-
-    ticket: Ticket
-    inbound: InboundMessage
-    events: list[tuple[str, datetime, dict[str, object], str]] = field(default_factory=list)
-    rating: tuple[str, str, datetime] | None = None
 
 
 def demo_history_ensure(
@@ -105,7 +89,7 @@ def demo_history_generate(
     Ticket.objects.bulk_create([p.ticket for p in plans], batch_size=500)
     Article.objects.bulk_create([_article(p) for p in plans], batch_size=500)
     for p in plans:
-        _history(rng, p, agents, team, now)
+        demo_story(rng, p, agents, team, now)
     _finish(plans)
     rows = _events(plans)
     events_recorded.send(sender=TicketEvent, events=rows)
@@ -193,172 +177,11 @@ def _article(plan: Plan) -> Article:
     )
 
 
-def _history(rng: random.Random, p: Plan, agents: list[User], team: str, now: datetime) -> None:
-    """Decide what happened to the ticket, as audit events in order."""
-    t, start = p.ticket, p.ticket.received_at
-    calendar = sla_calendar(t.priority)
-    fr_target, res_target = TARGETS[t.priority]
-    fr_due, res_due = (
-        business_add(start, fr_target, calendar),
-        business_add(start, res_target, calendar),
-    )
-    agent = rng.choice(agents)
-    t.team_name, t.assignee = team, agent  # type: ignore[attr-defined]
-    add = p.events.append
-    add(("created", start, {"number": t.number, "inbound_id": p.inbound.pk}, "system"))
-    add(
-        (
-            "article-added",
-            start,
-            {"direction": "in", "kind": "mail", "sender": p.inbound.sender},
-            "system",
-        )
-    )
-    add(("triage-suggested", start, {"suggestion": {"priority": t.priority}}, "system"))
-    add(
-        (
-            "sla-started",
-            start,
-            {
-                "priority": t.priority,
-                "first_response_due_at": fr_due.isoformat(),
-                "resolution_due_at": res_due.isoformat(),
-            },
-            "system",
-        )
-    )
-    add(("team-set", start, {"previous": "", "new": team}, "system"))
-    add(
-        (
-            "assigned",
-            start,
-            {"previous": "", "new": agent.username, "reason": "round-robin"},
-            "system",
-        )
-    )
-    if rng.random() < 0.4:
-        add(("tags-set", start, {"added": [rng.choice(TAGS)], "removed": []}, agent.username))
-    if rng.random() < 0.06:
-        kind = rng.choice(["auto-reply", "bounce"])
-        add(
-            (
-                "article-added",
-                start + timedelta(minutes=2),
-                {"direction": "in", "kind": kind, "sender": "mailer-daemon@demo.invalid"},
-                "system",
-            )
-        )
-    first = business_add(start, rng.lognormvariate(4.6, 0.9), calendar)
-    if first >= now:
-        t.first_response_due_at, t.resolution_due_at = fr_due, res_due
-        return
-    t.first_response_due_at, t.resolution_due_at, t.first_response_at = fr_due, res_due, first
-    add(("reply-queued", first, {"article_id": None, "outbound_id": None}, agent.username))
-    add(
-        (
-            "first-response",
-            first,
-            {"at": first.isoformat(), "within_sla": first <= fr_due},
-            "system",
-        )
-    )
-    add(
-        (
-            "status-changed",
-            first,
-            {"previous": "new", "new": "pending", "edge": "wait", "reason": ""},
-            agent.username,
-        )
-    )
-    _resolution(rng, p, agent, first, res_due, now)
-
-
-def _resolution(
-    rng: random.Random, p: Plan, agent: User, first: datetime, due: datetime, now: datetime
-) -> None:
-    t, add = p.ticket, p.events.append
-    resolved = business_add(first, rng.lognormvariate(6.8, 1.0), sla_calendar(t.priority))
-    if resolved > due and due < now:
-        add(
-            (
-                "sla-breached",
-                due,
-                {"target": "resolution", "due_at": due.isoformat(), "minutes": None},
-                "system",
-            )
-        )
-    if resolved >= now:
-        t.status = TicketStatus.PENDING
-        return
-    add(
-        (
-            "status-changed",
-            resolved,
-            {"previous": "pending", "new": "resolved", "edge": "resolve", "reason": ""},
-            agent.username,
-        )
-    )
-    t.status, t.resolved_at, t.last_activity_at = TicketStatus.RESOLVED, resolved, resolved
-    if rng.random() < 0.08 and resolved + timedelta(days=1) < now:
-        again = resolved + timedelta(hours=rng.randrange(2, 24))
-        add(
-            (
-                "status-changed",
-                again,
-                {
-                    "previous": "resolved",
-                    "new": "open",
-                    "edge": "reopen",
-                    "reason": "customer-mail",
-                },
-                "system",
-            )
-        )
-        resolved = again + timedelta(hours=rng.randrange(1, 30))
-        if resolved >= now:
-            t.status, t.resolved_at = TicketStatus.OPEN, None
-            return
-        add(
-            (
-                "status-changed",
-                resolved,
-                {"previous": "open", "new": "resolved", "edge": "resolve", "reason": ""},
-                agent.username,
-            )
-        )
-        t.resolved_at = t.last_activity_at = resolved
-    if rng.random() < 0.55:
-        rating = "good" if rng.random() < 0.82 else "bad"
-        comment = rng.choice(COMMENTS)
-        at = resolved + timedelta(hours=rng.randrange(1, 48))
-        if at < now:
-            add(
-                (
-                    "rated",
-                    at,
-                    {"rating": rating, "previous": "", "has_comment": bool(comment)},
-                    t.customer.email,
-                )
-            )
-            p.rating = (rating, comment, at)
-    closed = resolved + timedelta(days=7)
-    if closed < now:
-        add(
-            (
-                "status-changed",
-                closed,
-                {"previous": "resolved", "new": "closed", "edge": "close", "reason": "auto-close"},
-                "system",
-            )
-        )
-        t.status, t.closed_at = TicketStatus.CLOSED, closed
-
-
 def _finish(plans: list[Plan]) -> None:
     """Bring the ticket rows in line with their histories; store the ratings."""
     teams = {t.name: t for t in Team.objects.all()}
     for p in plans:
-        p.ticket.team = teams.get(getattr(p.ticket, "team_name", ""))
+        p.ticket.team = teams.get(p.team)
     fields = [
         "status",
         "team",
