@@ -70,3 +70,10 @@ def test_export_is_a_post_with_csrf(make_agent, lucia):
     strict.force_login(make_agent("adan", role="admin"))
     assert strict.get(reverse("privacy:export", args=[lucia.pk])).status_code == 405
     assert strict.post(reverse("privacy:export", args=[lucia.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(("role", "shown"), [("supervisor", False), ("admin", True)])
+def test_the_top_bar_links_admins_to_the_page(client, make_agent, role, shown):
+    client.force_login(make_agent("someone", role=role))
+    page = client.get(reverse("workspace:home"), follow=True).content.decode()
+    assert (f'href="{reverse("privacy:customer")}"' in page) is shown
