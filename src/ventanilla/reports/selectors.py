@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from ventanilla.customers.models import Organisation
 from ventanilla.reports.columns import ALL_HIST, COUNTERS, HOURS, VALUES, WEEKDAYS
@@ -106,15 +107,18 @@ def _rows(period: Period, filters: Filters, facet_q: Q) -> QuerySet[Rollup]:
 def report_build(*, period: Period, filters: Filters, comments: int = 10) -> Report:
     """Return the report of ``period`` limited by ``filters``."""
     rows = _rows(period, filters, Q(facet=filters.facet()))
-    series, totals = _series(period, filters, rows)
+    series = _series(period, filters, rows)
+    totals = Figures()
     by_priority: dict[int, Figures] = defaultdict(Figures)
     by_team: dict[str, Figures] = defaultdict(Figures)
     by_agent: dict[str, Figures] = defaultdict(Figures)
-    for row in rows.values("priority", "team", "agent").annotate(**_sums(BREAKDOWN)):
+    # One pass over the rows for every column: the totals are the sum of the groups.
+    for row in rows.values("priority", "team", "agent").annotate(**_sums(VALUES)):
         figures = Figures.of(row)
         figures.sums.pop("priority", None)  # a key of the group, not a figure
         if not any(figures.sums.values()):
             continue  # a count that moved away on arrival leaves a row of zeros
+        totals.add(figures)
         by_priority[row["priority"]].add(figures)
         by_team[row["team"]].add(figures)
         by_agent[row["agent"]].add(figures)
@@ -132,21 +136,21 @@ def report_build(*, period: Period, filters: Filters, comments: int = 10) -> Rep
     )
 
 
-def _series(
-    period: Period, filters: Filters, rows: QuerySet[Rollup]
-) -> tuple[list[Point], Figures]:
+def _series(period: Period, filters: Filters, rows: QuerySet[Rollup]) -> list[Point]:
     points = {start: Point(start) for start in period.buckets()}
-    totals = Figures()
-    for row in rows.values("grain", "start").annotate(**_sums(VALUES)):
-        figures = Figures.of(row)
-        points[period.bucket(row["start"])].figures.add(figures)
-        totals.add(figures)
+    for row in rows.values("grain", "start").annotate(**_sums(BACKLOG)):
+        points[period.bucket(row["start"])].figures.add(Figures.of(row))
     before = Rollup.objects.filter(period.before_q(), filters.dims_q(), facet=filters.facet())
     backlog = Figures.of(before.aggregate(**_sums(BACKLOG))).backlog_change
     for point in points.values():
         backlog += point.figures.backlog_change
         point.backlog = backlog
-    return list(points.values()), totals
+    return list(points.values())
+
+
+def _prefix(prefix: str) -> Q:
+    """Facets starting with ``prefix``, as a range the index can seek (LIKE cannot, here)."""
+    return Q(facet__gte=prefix, facet__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def _facet_groups(
@@ -159,13 +163,11 @@ def _facet_groups(
 
 def _organisations(period: Period, filters: Filters, limit: int = 15) -> list[tuple[str, Figures]]:
     if filters.tag is not None:
-        facet_q = Q(facet__startswith="o:", facet__endswith=f"|t:{filters.tag}")
+        facet_q = _prefix("o:") & Q(facet__endswith=f"|t:{filters.tag}")
     else:
-        facet_q = Q(facet__startswith="o:") & ~Q(facet__contains="|")
+        facet_q = _prefix("o:") & ~Q(facet__contains="|")
     if filters.organisation is not None:
-        facet_q &= Q(facet__startswith=f"o:{filters.organisation}|") | Q(
-            facet=f"o:{filters.organisation}"
-        )
+        facet_q &= _prefix(f"o:{filters.organisation}|") | Q(facet=f"o:{filters.organisation}")
     groups = _facet_groups(period, filters, facet_q, BREAKDOWN)
     ids = {int(f.split("|")[0][2:]): f for f in groups}
     names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -175,7 +177,7 @@ def _organisations(period: Period, filters: Filters, limit: int = 15) -> list[tu
 
 def _tags(period: Period, filters: Filters, limit: int = 15) -> list[tuple[str, Figures]]:
     prefix = f"o:{filters.organisation}|t:" if filters.organisation is not None else "t:"
-    facet_q = Q(facet__startswith=prefix)
+    facet_q = _prefix(prefix)
     if filters.tag is not None:
         facet_q = Q(facet=f"{prefix}{filters.tag}")
     groups = _facet_groups(period, filters, facet_q, ("tagged", "resolved"))
@@ -185,8 +187,12 @@ def _tags(period: Period, filters: Filters, limit: int = 15) -> list[tuple[str, 
 
 def _comments(period: Period, filters: Filters, limit: int) -> list[SatisfactionRating]:
     """The latest ratings with a comment on tickets that match the filters now."""
+    # A range of instants, not ``__date``: SQLite would call a Python function per row.
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(period.first, time.min, tzinfo=tz)
+    end = datetime.combine(period.last + timedelta(days=1), time.min, tzinfo=tz)
     ratings = SatisfactionRating.objects.exclude(comment="").filter(
-        updated_at__date__range=(period.first, period.last)
+        updated_at__gte=start, updated_at__lt=end
     )
     ticket_filters = {
         "ticket__mailbox_id": filters.mailbox,

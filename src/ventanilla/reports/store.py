@@ -81,7 +81,7 @@ def facts_load(ticket_ids: Collection[int], created: Mapping[int, int | None]) -
         Subquery(first_inbound.order_by("pk").values("inbound_id")[:1]),
     )
     tickets = list(rows)
-    inbound_of = {pk: created[pk] if pk in created else first for pk, *_, first in tickets}
+    inbound_of = {pk: created.get(pk, first) for pk, *_, first in tickets}
     wanted = [i for i in inbound_of.values() if i is not None]
     sources = dict(InboundMessage.objects.filter(pk__in=wanted).values_list("pk", "source"))
     return {
