@@ -91,6 +91,27 @@ def test_erasure_leaves_no_trace_and_keeps_the_figures(history, admin_agent):
     assert TicketEvent.objects.filter(kind="customer-erased", actor="adan").count() == 2
 
 
+def _rollups() -> list[dict[str, object]]:
+    from ventanilla.reports.models import Rollup
+
+    return [
+        {k: v for k, v in row.items() if k != "id"}
+        for row in Rollup.objects.order_by(*[f.name for f in Rollup._meta.fields]).values()
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_rollups_are_unchanged_and_a_rebuild_agrees(history, admin_agent):
+    from ventanilla.reports.services import rollups_rebuild
+
+    before = _rollups()
+    assert before
+    customer_erase(customer=Customer.objects.get(email=LUCIA), actor=admin_agent)
+    assert _rollups() == before
+    rollups_rebuild()
+    assert _rollups() == before
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_neighbour_keeps_his_case(history, admin_agent):
     customer_erase(customer=Customer.objects.get(email=LUCIA), actor=admin_agent)
