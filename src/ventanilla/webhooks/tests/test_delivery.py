@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import time
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -305,3 +307,23 @@ def test_a_failing_streak_shorter_than_a_day_keeps_it_on(receiver, subscribe, ne
 
     subscription.refresh_from_db()
     assert subscription.active
+
+
+def test_the_readme_verification_accepts_our_requests(receiver, subscribe, new_ticket):
+    """The few lines of Python the README gives receivers work on a real request."""
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Webhooks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # our own README's example
+    verify = namespace["verify"]
+    subscription = subscribe(receiver.url)
+    new_ticket()
+    flush(subscription)
+    (request,) = receiver.requests
+
+    assert verify(SECRET, request.headers, request.body)
+    assert not verify("otro", request.headers, request.body)
+    assert not verify(SECRET, request.headers, request.body.replace(b"new", b"old"))
+    stale = {**request.headers, "Ventanilla-Timestamp": str(int(time.time()) - 301)}
+    assert not verify(SECRET, stale, request.body)
