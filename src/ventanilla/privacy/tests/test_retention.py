@@ -114,3 +114,15 @@ def _stored(content: bytes) -> bool:
 )
 def test_months_before(moment, months, expected):
     assert months_before(moment, months) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_task_carries_out_the_plan(aged, settings):
+    from ventanilla.privacy.tasks import privacy_retention
+
+    settings.VENTANILLA_RETENTION_MAIL_MONTHS = 24
+    settings.VENTANILLA_RETENTION_CUSTOMER_YEARS = 6
+    planned = len(_run("--dry-run"))
+    assert planned > 0
+    assert privacy_retention.call_local() == planned
+    assert _run("--dry-run") == []
