@@ -18,10 +18,13 @@ from pathlib import Path
 import pytest
 
 from tests.cluster.network import Host, Network, cluster_network, process_tree
+from tests.servers.dovecot import Dovecot, DovecotUser
 
 ROOT = Path(__file__).resolve().parents[2]
 SMTP_PORT = 2525
 PG_PORT = 5432
+IMAP_PORT = 1143
+IMAP_MAILS = 20
 MAILBOX = "soporte@empresa.es"
 
 
@@ -169,11 +172,21 @@ class RunningHost:
 
 
 @pytest.fixture
-def cluster(cluster_database: ClusterDatabase, tmp_path: Path) -> Iterator[list[RunningHost]]:
-    """Three hosts on their own network, each running intake + worker on the database."""
+def cluster(
+    cluster_database: ClusterDatabase, tmp_path: Path, dovecot: Dovecot, imap_user: DovecotUser
+) -> Iterator[list[RunningHost]]:
+    """Three hosts on their own network, each running intake + worker on the database.
+
+    They share an IMAP account too (the test Dovecot, forwarded like PostgreSQL), with
+    ``IMAP_MAILS`` mails waiting in it before the hosts start.
+    """
     parsed = urllib.parse.urlparse(cluster_database.url)
     target = (parsed.hostname or "127.0.0.1", parsed.port or 5432)
-    with cluster_network(3, {PG_PORT: target}) as network:
+    forwards = {PG_PORT: target, IMAP_PORT: (dovecot.host, dovecot.imap_port)}
+    with cluster_network(3, forwards) as network:
+        _imap_account(cluster_database, network.gateway, imap_user, tmp_path)
+        for i in range(IMAP_MAILS):
+            dovecot.deliver(imap_user, imap_mail(i))
         hosts = _hosts(network, cluster_database, parsed, tmp_path)
         try:
             for host in hosts:
@@ -184,6 +197,37 @@ def cluster(cluster_database: ClusterDatabase, tmp_path: Path) -> Iterator[list[
         finally:
             for host in hosts:
                 host.stop()
+
+
+def imap_mail(i: int) -> bytes:
+    """The IMAP account's mail ``i``."""
+    return (
+        f"From: Socio {i} <socio{i}@s{i}.example>\r\nTo: {MAILBOX}\r\n"
+        f"Subject: Consulta {i} por IMAP\r\nMessage-ID: <imap-{i}@s{i}.example>\r\n"
+        "Date: Mon, 07 Dec 2026 10:00:00 +0100\r\n\r\nHola, una consulta.\r\n"
+    ).encode()
+
+
+def _imap_account(db: ClusterDatabase, gateway: str, user: DovecotUser, tmp: Path) -> None:
+    create = (
+        "import os; from ventanilla.mail.models import ImapAccount, Mailbox; "
+        "a = ImapAccount(mailbox=Mailbox.objects.get(), name='cluster', host=os.environ['H'], "
+        "port=int(os.environ['P']), security='none', username=os.environ['U'], "
+        "poll_seconds=30, use_idle=False); a.password = os.environ['W']; a.save()"
+    )
+    env = db.env | {
+        "VENTANILLA_HOME": str(tmp / "admin"),
+        "VENTANILLA_DATABASE_URL": db.url,
+        "H": gateway,
+        "P": str(IMAP_PORT),
+        "U": user.address,
+        "W": user.password,
+    }
+    done = subprocess.run(
+        _python("shell", "-c", create), cwd=ROOT, env=env, capture_output=True, check=False
+    )
+    if done.returncode:
+        pytest.fail(f"IMAP account not created:\n{done.stderr.decode()[-3000:]}")
 
 
 def _hosts(

@@ -2,7 +2,9 @@
 
 Every mail that got a 250 is on exactly one ticket exactly once, its acknowledgement left
 once (one outbox row per ticket, one file for it across the three hosts' outboxes), and each
-periodic task ran once per minute across the cluster (``core.queue``'s claims), never twice.
+periodic task ran once per minute across the cluster (``core.queue``'s claims), never twice,
+and the IMAP account the three hosts share (a real Dovecot) had each of its mails fetched
+once: its poll is a periodic task (once per minute for the cluster) under the account's lease.
 An MTA's behaviour on the client side: a connection that fails is retried on another host.
 
 Runs on PostgreSQL only (``make test-postgres``): the hosts share the database and the queue
@@ -22,7 +24,14 @@ from email.utils import formatdate
 
 import pytest
 
-from tests.cluster.conftest import MAILBOX, SMTP_PORT, ClusterDatabase, RunningHost, postgres_url
+from tests.cluster.conftest import (
+    IMAP_MAILS,
+    MAILBOX,
+    SMTP_PORT,
+    ClusterDatabase,
+    RunningHost,
+    postgres_url,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -171,14 +180,27 @@ def test_three_hosts_lose_nothing_when_one_is_killed(
         "SELECT ticket_id, count(*), min(id), count(*) FILTER (WHERE state = 'sent')"
         " FROM mail_outboundmessage WHERE kind = 'ack' GROUP BY ticket_id"
     )
-    assert len(acks) == len(expected)
+    assert len(acks) == len(expected) + IMAP_MAILS  # the IMAP account's mails have theirs
     assert [row for row in acks if row[1] != 1 or row[3] != 1] == []
     files = Counter(path.name for host in cluster for path in (host.home / "outbox").glob("*.eml"))
-    assert len(files) == len(expected)
+    assert len(files) == len(expected) + IMAP_MAILS
     assert [name for name, n in files.items() if n != 1] == [], "an ack was written twice"
 
     _periodic_once_per_minute(db, killed=cluster[1])
+    _imap_polled_once(db)
     print(f"cluster: {len(expected)} mails through 3 hosts in {elapsed:.0f} s")
+
+
+def _imap_polled_once(db: ClusterDatabase) -> None:
+    """The shared IMAP account's mails: each fetched once, by whichever host polled."""
+    rows = db.sql("SELECT message_id FROM tickets_article WHERE message_id LIKE %s", ("%imap-%",))
+    fetched = Counter(str(mid).strip("<>") for (mid,) in rows)
+    assert fetched == Counter({f"imap-{i}@s{i}.example": 1 for i in range(IMAP_MAILS)})
+    ((polled, failures),) = db.sql("SELECT last_success_at, failures FROM mail_imapaccount")
+    assert polled is not None
+    assert failures == 0
+    polls = db.sql("SELECT count(*), sum(runs) FROM core_periodicrun WHERE task = 'imap_poll_due'")
+    assert polls[0][0] > 0
 
 
 def _periodic_once_per_minute(db: ClusterDatabase, *, killed: RunningHost) -> None:
