@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from ventanilla.reports import store
-from ventanilla.reports.fold import EventRow, Fold, State
+from ventanilla.reports.fold import ARRIVAL_KINDS, HANDLERS, EventRow, Fold, State
 from ventanilla.reports.models import Rollup, TicketState
 from ventanilla.tickets.models import Ticket, TicketEvent
 from ventanilla.tickets.sla_config import sla_calendar
@@ -48,9 +48,11 @@ def rollups_apply(*, events: Sequence[TicketEvent]) -> int:
     events: the states of their tickets (locked), the facts of new tickets, one upsert of
     states, one of rollups.
     """
-    if not events:
+    # Events that neither count nor end a ticket's arrival change nothing: no statement.
+    counted = [e for e in events if e.kind in HANDLERS or e.kind not in ARRIVAL_KINDS]
+    if not counted:
         return 0
-    return _apply(store.event_rows(events), lock=True)
+    return _apply(store.event_rows(counted), lock=True)
 
 
 @dataclass(frozen=True)
