@@ -85,3 +85,9 @@ def periodic_claim(*, task: str, period: datetime, task_id: str, holder: str) ->
 def periodic_started(*, task_id: str, holder: str) -> None:
     """Count one execution of a claimed period's task (by the worker that runs it)."""
     PeriodicRun.objects.filter(task_id=task_id).update(runs=F("runs") + 1, executed_by=holder)
+
+
+def periodic_prune(*, before: datetime) -> int:
+    """Delete the claims of periods before ``before`` (their record has served); how many."""
+    deleted, _kinds = PeriodicRun.objects.filter(period__lt=before).delete()
+    return deleted

@@ -40,6 +40,8 @@ LOCK_SECONDS = 120.0
 # ignores it): a sweep or the outbox flush waiting behind thousands of mails would come
 # too late to be of use.
 PERIODIC_PRIORITY = 10
+# The claims (one row per periodic task and minute) are kept this long, then pruned.
+PERIODIC_KEEP_DAYS = 2
 
 
 class _Renewal(threading.Thread):
@@ -151,7 +153,7 @@ class ClusterMixin:
 
     def read_periodic(self, timestamp: dt.datetime | None) -> list[Task]:
         """The periodic tasks due now whose period this scheduler claimed first."""
-        from ventanilla.core.leases import periodic_claim
+        from ventanilla.core.leases import periodic_claim, periodic_prune
 
         due: list[Task] = super().read_periodic(timestamp)  # type: ignore[misc]
         if not due:
@@ -162,6 +164,8 @@ class ClusterMixin:
             period = period.astimezone()
         claimed: list[Task] = []
         try:
+            if period.minute == 0:  # once an hour, whoever gets there: the claims of past days
+                periodic_prune(before=period - dt.timedelta(days=PERIODIC_KEEP_DAYS))
             claimed.extend(
                 task
                 for task in due

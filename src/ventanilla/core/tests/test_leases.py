@@ -67,3 +67,13 @@ def test_a_period_is_claimed_once():
     run = PeriodicRun.objects.get(task_id="t1")
     assert (run.runs, run.executed_by) == (1, "h:1/x")
     assert PeriodicRun.objects.count() == 2
+
+
+def test_old_claims_are_pruned():
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    for minutes in (0, 60 * 24 * 3):
+        leases.periodic_claim(
+            task="sweep", period=now - timedelta(minutes=minutes), task_id=f"t{minutes}", holder="h"
+        )
+    assert leases.periodic_prune(before=now - timedelta(days=2)) == 1
+    assert list(PeriodicRun.objects.values_list("task_id", flat=True)) == ["t0"]

@@ -55,6 +55,8 @@ def test_a_held_lock_is_renewed(monkeypatch):
 
 def test_periodic_tasks_are_read_once_per_minute_whoever_asks():
     moment = dt.datetime(2026, 12, 7, 10, 0, 5)  # naive UTC, as huey's scheduler passes it
+    old = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)  # pruned by the 10:00 scheduler
+    PeriodicRun.objects.create(task="sweep", period=old, task_id="old", scheduled_by="h")
     due = HUEY.read_periodic(moment)
     assert {t.priority for t in due} == {queue.PERIODIC_PRIORITY}
     first = {t.name for t in due}
