@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -328,22 +329,37 @@ def _agent(
     stop: threading.Event,
     times: dict[str, list[float]],
     lock: threading.Lock,
+    ready: threading.Barrier,
 ) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def get(path: str) -> int:
+        nonlocal conn
+        for _attempt in range(2):
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                return response.status
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # gunicorn closes an idle keep-alive connection: a browser reconnects too.
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        raise RuntimeError(f"{path}: the server closed the connection twice")
+
+    for path in paths:  # untimed: gunicorn's workers load the app on their first requests
+        get(path)
+    ready.wait()
     n = 0
     while not stop.is_set():
         path = paths[n % len(paths)]
         n += 1
         start = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        response.read()
+        status = get(path)
         elapsed = (time.perf_counter() - start) * 1000
-        if response.status != 200:
-            raise RuntimeError(f"{path}: HTTP {response.status}")
         with lock:
-            times[path].append(elapsed)
+            times[path if status == 200 else f"{path} HTTP {status}"].append(elapsed)
 
 
 def web(tmp: Path, sessions: list[str], seconds: float, levels: list[int]) -> list[dict[str, Any]]:
@@ -357,8 +373,9 @@ def web(tmp: Path, sessions: list[str], seconds: float, levels: list[int]) -> li
     rows = []
     try:
         for level in levels:
-            times: dict[str, list[float]] = {p: [] for p in paths}
+            times: dict[str, list[float]] = defaultdict(list)
             stop, lock = threading.Event(), threading.Lock()
+            ready = threading.Barrier(level + 1)
             mail_stop = threading.Event()
             mailer = threading.Thread(
                 target=_deliver, args=(backend.smtp, 10**6, f"web{level}", mail_stop)
@@ -366,20 +383,24 @@ def web(tmp: Path, sessions: list[str], seconds: float, levels: list[int]) -> li
             mailer.start()
             agents = [
                 threading.Thread(
-                    target=_agent, args=(server.web, sessions[a % 100], paths, stop, times, lock)
+                    target=_agent,
+                    args=(server.web, sessions[a % 100], paths, stop, times, lock, ready),
                 )
                 for a in range(level)
             ]
-            load = os.getloadavg()[0]
             for a in agents:
                 a.start()
+            ready.wait()  # every agent has loaded both pages once: the clock starts
+            load = os.getloadavg()[0]
             time.sleep(seconds)
             stop.set()
             for a in agents:
                 a.join()
             mail_stop.set()
             mailer.join()
-            for path, values in times.items():
+            failed = {p: len(v) for p, v in times.items() if " HTTP " in p}
+            for path in paths:
+                values = times[path]
                 if not values:
                     raise RuntimeError(f"no answer from {path} with {level} agents")
                 values.sort()
@@ -391,6 +412,7 @@ def web(tmp: Path, sessions: list[str], seconds: float, levels: list[int]) -> li
                         "p50_ms": round(statistics.median(values), 1),
                         "p95_ms": round(values[int(len(values) * 0.95) - 1], 1),
                         "per_s": round(len(values) / seconds, 1),
+                        "not_200": sum(n for p, n in failed.items() if p.startswith(path)),
                         "load": round(load, 1),
                     }
                 )
