@@ -12,12 +12,14 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        """Connect the outbox to ``events_recorded`` and the listener's cache to saves."""
+        """Connect the outbox to ``events_recorded``, the cache to saves, erasure to the log."""
         from django.db.models.signals import post_delete, post_save
 
+        from ventanilla.customers.signals import customer_erased
         from ventanilla.tickets.models import TicketEvent
         from ventanilla.tickets.signals import events_recorded
         from ventanilla.webhooks.cache import subscription_cache_clear
+        from ventanilla.webhooks.erasure import on_customer_erased
         from ventanilla.webhooks.models import WebhookSubscription
         from ventanilla.webhooks.outbox import webhook_events_recorded
 
@@ -30,3 +32,4 @@ class WebhooksConfig(AppConfig):
                 sender=WebhookSubscription,
                 dispatch_uid=f"webhooks-cache-{signal is post_save}",
             )
+        customer_erased.connect(on_customer_erased, dispatch_uid="webhooks-erasure")
