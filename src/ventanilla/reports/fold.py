@@ -153,6 +153,8 @@ def _arrival_change(
 
 
 def _status(fold: Fold, state: State, event: EventRow) -> None:
+    if event.data.get("reason") == "import":
+        return  # an imported ticket's history status: counted once, by its history-settled row
     previous, new = str(event.data.get("previous", "")), str(event.data.get("new", ""))
     if previous in DONE and new not in DONE:
         fold.add(state, event.at, {"reopened": 1})
@@ -162,18 +164,21 @@ def _status(fold: Fold, state: State, event: EventRow) -> None:
         fold.add(state, event.at, {"merged": 1})
 
 
-def _resolved(fold: Fold, state: State, at: datetime) -> None:
+def _resolved(fold: Fold, state: State, at: datetime, *, timed: bool = True) -> None:
     counts = {"resolved": 1, "res_missed" if state.resolution_breached else "res_met": 1}
-    counts.update(fold.durations(state, at, "rsw", "rsb"))
+    if timed:
+        counts.update(fold.durations(state, at, "rsw", "rsb"))
     fold.add(state, at, counts)
     state.resolution_breached = False
 
 
 def _settled(fold: Fold, state: State, event: EventRow) -> None:
-    # An imported ticket's history: done at its last activity, if the archive says so.
+    # An imported ticket's history: done when its archive says so. The row is written with
+    # the first archived mail of the thread, so its date is no resolution time: the ticket
+    # counts as resolved, but not in the durations.
     if event.data.get("status") in DONE:
         at = datetime.fromisoformat(str(event.data["last_activity_at"]))
-        _resolved(fold, state, at)
+        _resolved(fold, state, at, timed=False)
 
 
 def _first_response(fold: Fold, state: State, event: EventRow) -> None:
