@@ -8,11 +8,12 @@ cannot schedule it itself: these tasks call ``send``.)
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from django.db import transaction
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 
 from ventanilla.outbound import lease, send, signals
 
@@ -56,6 +57,22 @@ def outbox_flush() -> int:
     before the next run gets an ``outbox_send`` at that moment: if its worker died while
     sending, the row goes again within a minute of the crash instead of at the run after.
     """
+    return _sweep()
+
+
+@db_task()
+@lock_task("outbox-flush")
+def outbox_recover() -> int:
+    """The sweep once more when a worker starts, outside the periodic schedule.
+
+    A periodic run happens once per cluster and minute: a worker restarted in the minute
+    its dead predecessor already swept would otherwise wait for the next minute, and a
+    mail caught by the crash would go out a minute or more late.
+    """
+    return _sweep()
+
+
+def _sweep() -> int:
     count = 0
     for outbound_id in send.outbound_due():
         if send.outbound_deliver(outbound_id=outbound_id) != "skipped":
@@ -64,6 +81,21 @@ def outbox_flush() -> int:
         # One second past the end: the claim then sees the lapsed lease as due.
         outbox_send.schedule((outbound_id,), delay=seconds + 1)
     return count
+
+
+_started = threading.Lock()
+_recovery_queued = False
+
+
+@HUEY.on_startup()
+def recover_at_start() -> None:
+    """Queue `outbox_recover` once per worker process (huey calls this in every thread)."""
+    global _recovery_queued
+    with _started:
+        if _recovery_queued:
+            return
+        _recovery_queued = True
+    outbox_recover()
 
 
 def retry_later(*, outbound_id: int, result: str, retry_in: float | None, **_kw: Any) -> None:
