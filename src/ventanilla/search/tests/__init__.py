@@ -1,0 +1,1 @@
+"""Tests of the search index, its two engines and its command."""

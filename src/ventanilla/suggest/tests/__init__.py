@@ -1,0 +1,1 @@
+"""Tests of the embedder, the cached vectors and the suggestion ranking."""

@@ -1,0 +1,1 @@
+"""The search app's commands: ventanilla search QUERY, search reindex."""

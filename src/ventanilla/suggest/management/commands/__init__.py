@@ -1,0 +1,1 @@
+"""The suggest app's commands: ventanilla suggest backfill."""
