@@ -6,14 +6,13 @@ its password) at the same time never loses the edit to a poller saving a stale r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ventanilla.core.encryption import SecretDecryptError, secret_is_current, secret_rotate
+from ventanilla.core.rekey import RekeyReport, secrets_rekey
 from ventanilla.mail.models import IMAP_PASSWORD_PURPOSE, ImapAccount
 
 # A traceback can be long; the admin shows the head, which names the cause.
@@ -86,15 +85,6 @@ def imap_accounts_enabled(*, idle_only: bool = False) -> list[ImapAccount]:
     return list(accounts)
 
 
-@dataclass
-class RekeyReport:
-    """What ``imap_account_passwords_rekey`` did, by account name."""
-
-    rotated: list[str] = field(default_factory=list)
-    current: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-
-
 @transaction.atomic
 def imap_account_passwords_rekey() -> RekeyReport:
     """Re-encrypt every stored IMAP password under the current secret key.
@@ -103,21 +93,8 @@ def imap_account_passwords_rekey() -> RekeyReport:
     failure, the old key can be dropped. A password no key opens is reported, left as it is.
     Each write is guarded by the old ciphertext, so a password an admin changes meanwhile wins.
     """
-    report = RekeyReport()
-    stored = ImapAccount.objects.exclude(password_encrypted="").values_list(
-        "pk", "name", "password_encrypted"
+    return secrets_rekey(
+        rows=ImapAccount.objects.exclude(password_encrypted=""),
+        column="password_encrypted",
+        purpose=IMAP_PASSWORD_PURPOSE,
     )
-    for pk, name, token in stored:
-        if secret_is_current(token, purpose=IMAP_PASSWORD_PURPOSE):
-            report.current.append(name)
-            continue
-        try:
-            rotated = secret_rotate(token, purpose=IMAP_PASSWORD_PURPOSE)
-        except SecretDecryptError as exc:
-            report.failed[name] = str(exc)
-            continue
-        ImapAccount.objects.filter(pk=pk, password_encrypted=token).update(
-            password_encrypted=rotated
-        )
-        report.rotated.append(name)
-    return report
